@@ -1,0 +1,1 @@
+"""The archive service: not built yet (see the open issues)."""

@@ -1,0 +1,1 @@
+"""The events service: not built yet (see the open issues)."""

@@ -1,0 +1,1 @@
+"""The notifications service: not built yet (see the open issues)."""

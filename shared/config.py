@@ -1,0 +1,170 @@
+"""Configuration from environment variables, validated once at start.
+
+Every problem is collected and reported together, one line per variable, so an operator fixes
+a deployment in one pass instead of one stack trace at a time.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+from urllib.parse import urlsplit
+
+PREFIX = "BIRLIKTE_"
+
+
+class ConfigError(Exception):
+    """Raised with every configuration problem found, one per line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("invalid configuration:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in schemes:
+            raise ValueError(f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
+        return value
+    return parse
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("must be a whole number above zero")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise ValueError("must be a number above zero")
+    return number
+
+
+def _seconds_list(value: str) -> tuple[float, ...]:
+    delays = tuple(_positive_float(part.strip()) for part in value.split(",") if part.strip())
+    if not delays:
+        raise ValueError("must list at least one delay in seconds, e.g. 1,5,30")
+    return delays
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+    return parse
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(w for w in value.replace(",", " ").split() if w)
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _pem(value: str) -> str:
+    # Environments often carry PEM keys with literal "\n"; accept both forms.
+    text = value.replace("\\n", "\n").strip()
+    if not text.startswith("-----BEGIN"):
+        raise ValueError("must be a PEM-encoded key (starting with -----BEGIN)")
+    return text + "\n"
+
+
+def _setting(env: str, parse: Callable[[str], object] = _text, default: object = None, doc: str = ""):
+    return field(default=default, metadata={"env": env, "parse": parse, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = _setting(
+        "DATABASE_URL", _url(("postgresql", "postgres")), "postgresql://postgres@localhost:5432/birlikte",
+        "administrative DSN: creates schemas and roles, applies migrations")
+    service_database_urls: Mapping[str, str] = field(default_factory=dict)
+    db_role_prefix: str = _setting("DB_ROLE_PREFIX", _text, "birlikte_", "prefix of each service's Postgres role")
+    db_pool_min: int = _setting("DB_POOL_MIN", _positive_int, 1)
+    db_pool_max: int = _setting("DB_POOL_MAX", _positive_int, 10)
+    broker_url: str = _setting(
+        "BROKER_URL", _url(("amqp", "amqps", "memory")), "amqp://guest:guest@localhost:5672//",
+        "RabbitMQ URL, or memory:// for the all-in-one mode")
+    bus_exchange: str = _setting("BUS_EXCHANGE", _text, "birlikte", "the topic exchange every service publishes to")
+    bus_queue_prefix: str = _setting("BUS_QUEUE_PREFIX", _text, "birlikte", "prefix of every queue name")
+    bus_prefetch: int = _setting("BUS_PREFETCH", _positive_int, 32)
+    bus_retry_delays: tuple[float, ...] = _setting(
+        "BUS_RETRY_DELAYS", _seconds_list, (1.0, 5.0, 30.0), "growing retry delays in seconds, comma-separated")
+    relay_batch: int = _setting("RELAY_BATCH", _positive_int, 500)
+    relay_poll_seconds: float = _setting("RELAY_POLL_SECONDS", _positive_float, 1.0)
+    jwt_issuer: str = _setting("JWT_ISSUER", _text, "birlikte")
+    jwt_audience: str = _setting("JWT_AUDIENCE", _text, "birlikte")
+    jwt_algorithms: tuple[str, ...] = _setting("JWT_ALGORITHMS", _words, ("RS256",))
+    jwt_private_key: str | None = _setting(
+        "JWT_PRIVATE_KEY", _pem, None, "PEM private key of the built-in issuer (registry only)")
+    jwt_public_key: str | None = _setting("JWT_PUBLIC_KEY", _pem, None, "PEM public key tokens are verified with")
+    jwks_url: str | None = _setting(
+        "JWKS_URL", _url(("http", "https")), None, "an external OIDC issuer's JWKS; replaces JWT_PUBLIC_KEY")
+    token_lifetime_seconds: int = _setting("TOKEN_LIFETIME_SECONDS", _positive_int, 3600)
+    log_level: str = _setting("LOG_LEVEL", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
+    log_format: str = _setting("LOG_FORMAT", _choice("json", "text"), "json")
+
+    def database_url_for(self, service: str) -> str:
+        """The DSN a service connects with: its own role, which can touch only its own schema."""
+        explicit = self.service_database_urls.get(service)
+        if explicit:
+            return explicit
+        parts = urlsplit(self.database_url)
+        host = parts.hostname or ""
+        netloc = f"{self.db_role_prefix}{service}@{host}" + (f":{parts.port}" if parts.port else "")
+        return parts._replace(netloc=netloc).geturl()
+
+    def role_for(self, service: str) -> str:
+        return f"{self.db_role_prefix}{service}"
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, meaning) for every setting: the CLI's `birlikte config` prints it."""
+    rows = []
+    for f in dataclasses.fields(Settings):
+        if "env" in f.metadata:
+            rows.append((PREFIX + f.metadata["env"], repr(f.default), f.metadata["doc"]))
+    rows.append((PREFIX + "<SERVICE>_DATABASE_URL", "derived", "a service's own DSN (role and password)"))
+    return rows
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate every BIRLIKTE_* variable; raise ConfigError listing each problem."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    for f in dataclasses.fields(Settings):
+        name = f.metadata.get("env")
+        if name is None or PREFIX + name not in environ:
+            continue
+        raw = environ[PREFIX + name]
+        try:
+            values[f.name] = f.metadata["parse"](raw)
+        except ValueError as exc:
+            problems.append(f"{PREFIX}{name}={raw!r}: {exc}")
+    values["service_database_urls"] = _service_urls(environ, problems)
+    if problems:
+        raise ConfigError(problems)
+    return Settings(**values)
+
+
+def _service_urls(environ: Mapping[str, str], problems: list[str]) -> dict[str, str]:
+    urls = {}
+    for key, value in environ.items():
+        if key.startswith(PREFIX) and key.endswith("_DATABASE_URL") and key != PREFIX + "DATABASE_URL":
+            service = key[len(PREFIX):-len("_DATABASE_URL")].lower()
+            try:
+                urls[service] = _url(("postgresql", "postgres"))(value)
+            except ValueError as exc:
+                problems.append(f"{key}: {exc}")
+    return urls
