@@ -1,0 +1,194 @@
+"""Request and response schemas of the registry API."""
+from __future__ import annotations
+
+import zoneinfo
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from shared.http.pagination import PageArgsSchema
+
+ORGANIZATION_KINDS = ("association", "foundation", "cooperative", "union", "platform", "network",
+                      "initiative", "umbrella", "public_body", "other")
+FOCUS_AREAS = ("workers_rights", "gender_equality", "refugees", "environment", "human_rights",
+               "children", "youth", "disability", "lgbti", "democracy", "culture", "health",
+               "education", "civil_society", "poverty", "other")
+COMMUNITY_ROLES = ("participant", "partner_umbrella", "host_organization", "coordinator")
+LANGUAGES = ("tr", "en", "ku", "ar", "de", "fr", "ga", "nl", "es", "it", "el", "pl")
+MEMBERSHIP_KINDS = ("member", "employee", "volunteer", "board", "contact")
+PARTNERSHIP_KINDS = ("peer", "study_visit_host", "program_partner", "joint_project")
+CLIENT_SCOPES = ("registry:read", "events:read", "events:write", "archive:read", "notifications:webhooks")
+
+
+
+def _name():
+    return fields.String(required=True, validate=validate.Length(min=2, max=200))
+
+
+def _country(**kwargs):
+    return fields.String(validate=validate.Regexp(
+        r"^[A-Z]{2}$", error="Use an ISO 3166 alpha-2 code, e.g. TR or IE."), **kwargs)
+
+
+def _list_of(choices, **kwargs):
+    return fields.List(fields.String(validate=validate.OneOf(choices)), **kwargs)
+
+
+class OrganizationIn(Schema):
+    name = _name()
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
+    country = _country(required=True)
+    city = fields.String(validate=validate.Length(max=120), allow_none=True)
+    languages = _list_of(LANGUAGES, load_default=list)
+    website = fields.URL(schemes={"http", "https"}, allow_none=True)
+    email = fields.Email(allow_none=True)
+    phone = fields.String(validate=validate.Length(max=40), allow_none=True)
+    description = fields.String(validate=validate.Length(max=5000), allow_none=True)
+    focus_areas = _list_of(FOCUS_AREAS, load_default=list)
+    roles = _list_of(COMMUNITY_ROLES, load_default=lambda: ["participant"], validate=validate.Length(min=1))
+
+
+class OrganizationPatch(OrganizationIn):
+    """Any subset of the fields; what is left out stays as it is (no defaults applied)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class OrganizationOut(OrganizationIn):
+    id = fields.UUID()
+    status = fields.String()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    deactivated_at = fields.DateTime(allow_none=True)
+
+
+class OrganizationQuery(PageArgsSchema):
+    country = _country()
+    focus_area = fields.String(validate=validate.OneOf(FOCUS_AREAS))
+    role = fields.String(validate=validate.OneOf(COMMUNITY_ROLES))
+    status = fields.String(validate=validate.OneOf(("active", "inactive", "all")), load_default="active")
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "words of the name"})
+
+
+class PersonIn(Schema):
+    full_name = _name()
+    email = fields.Email(required=True)
+    phone = fields.String(validate=validate.Length(max=40), allow_none=True)
+    preferred_language = fields.String(validate=validate.OneOf(("tr", "en")), load_default="tr")
+    time_zone = fields.String(load_default="Europe/Istanbul")
+    consent_contact = fields.Boolean(load_default=False)
+    consent_recording = fields.Boolean(load_default=False)
+
+    @validates("time_zone")
+    def _known_zone(self, value, **_):
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValidationError("Use an IANA time zone, e.g. Europe/Istanbul or Europe/Dublin.")
+
+
+class PersonPatch(PersonIn):
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class PersonOut(PersonIn):
+    id = fields.UUID()
+    status = fields.String()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class PersonQuery(PageArgsSchema):
+    organization_id = fields.UUID()
+    q = fields.String(validate=validate.Length(min=1, max=100))
+    status = fields.String(validate=validate.OneOf(("active", "inactive", "all")), load_default="active")
+
+
+class MembershipIn(Schema):
+    organization_id = fields.UUID(required=True)
+    person_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_KINDS))
+    is_admin = fields.Boolean(load_default=False)
+    title = fields.String(validate=validate.Length(max=120), allow_none=True)
+    started_on = fields.Date()
+
+
+class MembershipOut(MembershipIn):
+    id = fields.UUID()
+    status = fields.String()
+    version = fields.Integer()
+    ended_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class MembershipQuery(PageArgsSchema):
+    organization_id = fields.UUID()
+    person_id = fields.UUID()
+    kind = fields.String(validate=validate.OneOf(MEMBERSHIP_KINDS))
+    status = fields.String(validate=validate.OneOf(("active", "ended", "all")), load_default="active")
+
+
+class PartnershipIn(Schema):
+    organization_id = fields.UUID(required=True)
+    partner_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(PARTNERSHIP_KINDS))
+    description = fields.String(validate=validate.Length(max=2000), allow_none=True)
+    started_on = fields.Date()
+
+
+class PartnershipOut(PartnershipIn):
+    id = fields.UUID()
+    status = fields.String()
+    version = fields.Integer()
+    ended_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class PartnershipQuery(PageArgsSchema):
+    organization_id = fields.UUID(metadata={"description": "either side of the partnership"})
+    kind = fields.String(validate=validate.OneOf(PARTNERSHIP_KINDS))
+    status = fields.String(validate=validate.OneOf(("active", "ended", "all")), load_default="active")
+
+
+class ClientIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=2, max=120))
+    scopes = _list_of(CLIENT_SCOPES, required=True, validate=validate.Length(min=1))
+
+
+class ClientOut(ClientIn):
+    id = fields.UUID()
+    client_id = fields.String()
+    organization_id = fields.UUID()
+    status = fields.String()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class ClientCreated(ClientOut):
+    client_secret = fields.String(metadata={"description": "shown once; only its hash is kept"})
+
+
+class TokenRequest(Schema):
+    grant_type = fields.String(required=True, validate=validate.Equal("client_credentials"))
+    client_id = fields.String()
+    client_secret = fields.String()
+    scope = fields.String()
+
+
+class TokenResponse(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+    scope = fields.String()
+
+
+def page_of(item_schema):
+    """The list envelope: items plus the cursor of the next page (null on the last)."""
+    return type(f"{item_schema.__name__}Page", (Schema,), {
+        "items": fields.List(fields.Nested(item_schema)),
+        "next_cursor": fields.String(allow_none=True),
+    })

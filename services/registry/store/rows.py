@@ -1,0 +1,59 @@
+"""Generic row operations shared by the registry's tables (identifiers composed, values bound)."""
+from __future__ import annotations
+
+from psycopg import sql
+
+from shared.http.pagination import keyset
+
+
+def insert(cur, table: str, values: dict, *, skip_existing: bool = False) -> dict | None:
+    """INSERT … RETURNING *; with skip_existing, None when a unique key already holds the row."""
+    columns = list(values)
+    query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+        sql.Identifier(table),
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(", ").join(sql.Placeholder() * len(columns)))
+    if skip_existing:
+        query += sql.SQL(" ON CONFLICT DO NOTHING")
+    cur.execute(query + sql.SQL(" RETURNING *"), [values[c] for c in columns])
+    return cur.fetchone()
+
+
+def get(cur, table: str, row_id, *, for_update: bool = False) -> dict | None:
+    query = sql.SQL("SELECT * FROM {} WHERE id = %s").format(sql.Identifier(table))
+    if for_update:
+        query += sql.SQL(" FOR UPDATE")
+    cur.execute(query, (row_id,))
+    return cur.fetchone()
+
+
+def update(cur, table: str, row_id, changes: dict) -> dict:
+    """Apply `changes`, raise the version by one and return the new row."""
+    assignments = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in changes]
+    assignments += [sql.SQL("version = version + 1"), sql.SQL("updated_at = now()")]
+    cur.execute(sql.SQL("UPDATE {} SET {} WHERE id = %s RETURNING *").format(
+        sql.Identifier(table), sql.SQL(", ").join(assignments)), [*changes.values(), row_id])
+    return cur.fetchone()
+
+
+def page(cur, table: str, conditions: list[tuple[str, tuple]], order: list[str], cursor, limit: int) -> list[dict]:
+    """One page in keyset order; `conditions` are (SQL with %s, params); fetches limit + 1 rows."""
+    clauses, params = [], []
+    for clause, values in conditions:
+        clauses.append(sql.SQL(clause))
+        params.extend(values)
+    if cursor:
+        clause, values = keyset(order, cursor)
+        clauses.append(sql.SQL(clause))
+        params.extend(values)
+    where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses) if clauses else sql.SQL("")
+    cur.execute(sql.SQL("SELECT * FROM {}{} ORDER BY {} LIMIT %s").format(
+        sql.Identifier(table), where, sql.SQL(", ").join(map(sql.Identifier, order))), [*params, limit + 1])
+    return cur.fetchall()
+
+
+def prefix_query(text: str) -> str:
+    """Words typed into a search box as a prefix tsquery: "the whe" finds "The Wheel"."""
+    words = ["".join(ch for ch in word if ch.isalnum()) for word in text.split()]
+    return " & ".join(f"{w}:*" for w in words if w)
+

@@ -1,0 +1,62 @@
+"""Authentication and authorization inside a Flask request."""
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, g, request
+
+from shared.auth.principal import Principal
+from shared.auth.tokens import InvalidToken, TokenVerifier
+from shared.http.problems import abort_problem
+
+
+def verifier() -> TokenVerifier:
+    state = current_app.extensions["birlikte"]
+    if state.get("verifier") is None:
+        state["verifier"] = TokenVerifier(state["settings"])
+    return state["verifier"]
+
+
+def _unauthorized(detail: str, error: str | None = None):
+    challenge = 'Bearer realm="birlikte"' + (f', error="{error}"' if error else "")
+    abort_problem(401, "Unauthorized", detail, headers={"WWW-Authenticate": challenge})
+
+
+def optional_principal() -> Principal | None:
+    if "principal" in g:
+        return g.principal
+    header = request.headers.get("Authorization", "")
+    if not header:
+        g.principal = None
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        _unauthorized("Send a bearer token: Authorization: Bearer <token>.", "invalid_request")
+    try:
+        g.principal = verifier().verify(token.strip())
+    except InvalidToken as exc:
+        _unauthorized(f"The bearer token was refused: {exc}.", "invalid_token")
+    return g.principal
+
+
+def current_principal() -> Principal:
+    principal = optional_principal()
+    if principal is None:
+        _unauthorized("This endpoint needs a bearer token.")
+    return principal
+
+
+def require(condition: bool, detail: str) -> None:
+    if not condition:
+        abort_problem(403, "Forbidden", detail)
+
+
+def roles_required(*roles: str):
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            require(bool(principal.roles & set(roles)), f"This needs one of the roles: {', '.join(roles)}.")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate

@@ -1,0 +1,45 @@
+"""Who is calling: the verified claims of a bearer token."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+COORDINATOR, ORG_ADMIN, MEMBER, PARTNER_CLIENT = "coordinator", "org_admin", "member", "partner_client"
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+    admin_of: frozenset[str] = field(default_factory=frozenset)
+    member_of: frozenset[str] = field(default_factory=frozenset)
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    organization: str | None = None  # a partner client's own organization
+
+    @classmethod
+    def from_claims(cls, claims: dict) -> "Principal":
+        return cls(
+            subject=str(claims["sub"]),
+            roles=frozenset(claims.get("roles") or ()),
+            admin_of=frozenset(map(str, claims.get("admin_of") or ())),
+            member_of=frozenset(map(str, claims.get("member_of") or ())),
+            scopes=frozenset((claims.get("scope") or "").split()),
+            organization=claims.get("org"),
+        )
+
+    @property
+    def is_coordinator(self) -> bool:
+        return COORDINATOR in self.roles
+
+    @property
+    def is_partner_client(self) -> bool:
+        return PARTNER_CLIENT in self.roles
+
+    def can_admin(self, organization_id: str) -> bool:
+        return self.is_coordinator or str(organization_id) in self.admin_of
+
+    def is_member_of(self, organization_id: str) -> bool:
+        organization_id = str(organization_id)
+        return organization_id in self.member_of or organization_id in self.admin_of
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes

@@ -1,0 +1,34 @@
+"""Message contracts: the payload schema of every message type, shared by producers and consumers.
+
+A payload that breaks its contract is refused where it is written, never discovered downstream.
+A breaking change gets a new type name (e.g. `registry.person.updated.v2`).
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError
+
+_SCHEMAS: dict[str, type[Schema]] = {}
+
+
+class ContractError(ValueError):
+    pass
+
+
+def register(type: str, schema: type[Schema]) -> None:
+    _SCHEMAS[type] = schema
+
+
+def validate(type: str, data: dict) -> dict:
+    """The payload as JSON-ready data; unknown types pass through unchanged."""
+    _load_known()
+    schema = _SCHEMAS.get(type)
+    if schema is None:
+        return data
+    try:
+        return schema().dump(schema().load(schema().dump(data)))
+    except ValidationError as exc:
+        raise ContractError(f"{type}: {exc.messages}") from exc
+
+
+def _load_known() -> None:
+    from shared.contracts import registry  # noqa: F401  (registers its types on import)

@@ -1,0 +1,161 @@
+"""The Flask application every service builds on: OpenAPI, problems, health, metrics, context."""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import uuid
+
+import psycopg
+from flask import Flask, Response, g, request
+from flask_smorest import Api
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from werkzeug.exceptions import HTTPException
+
+from shared.config import Settings
+from shared.context import correlation_id
+from shared.db import open_pool
+from shared.http import db
+from shared.http.health import broker_problem
+from shared.http.problems import Problem, problem_response
+
+log = logging.getLogger("birlikte.http")
+CORRELATION_HEADER = "X-Correlation-ID"
+_VALID_CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api with every error answered as application/problem+json."""
+
+    def handle_http_exception(self, error: HTTPException):
+        if isinstance(error, Problem):
+            return error.get_response()
+        extra = {}
+        messages = (getattr(error, "data", None) or {}).get("messages")
+        if messages:
+            extra["errors"] = _flatten(messages)
+        headers = (getattr(error, "data", None) or {}).get("headers") or {}
+        detail = "Some fields are invalid; see errors." if messages else error.description
+        return problem_response(error.code or 500, error.name, detail, headers=headers, **extra)
+
+
+def _flatten(messages: dict) -> dict:
+    """{"json": {"name": [...]}} → {"name": [...]}: clients want the field, not the location."""
+    flat = {}
+    for location, fields in messages.items():
+        if isinstance(fields, dict):
+            flat.update(fields)
+        else:
+            flat[location] = fields
+    return flat
+
+
+def create_service_app(settings: Settings, service: str, *, title: str, version: str = "1",
+                       blueprints=(), pool=None) -> Flask:
+    app = Flask(f"birlikte.{service}")
+    app.config.update(
+        API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS={"security": [{"bearer": []}]})
+    app.extensions["birlikte"] = {"settings": settings, "service": service, "pool": _lazy_pool(settings, service, pool),
+                                  "verifier": None}
+    api = ServiceApi(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    _install_context(app)
+    _install_errors(app)
+    _install_operations(app, settings)
+    return app
+
+
+def _lazy_pool(settings: Settings, service: str, pool):
+    lock, holder = threading.Lock(), [pool]
+
+    def get():
+        if holder[0] is None:
+            with lock:
+                if holder[0] is None:
+                    holder[0] = open_pool(settings, service)
+        return holder[0]
+    return get
+
+
+def _install_context(app: Flask) -> None:
+    @app.before_request
+    def start():
+        given = request.headers.get(CORRELATION_HEADER, "")
+        g.correlation_id = given if _VALID_CORRELATION.match(given) else str(uuid.uuid4())
+        g.correlation_token = correlation_id.set(g.correlation_id)
+        g.started = time.perf_counter()
+
+    app.after_request(db.finish)
+
+    @app.after_request
+    def stamp(response):
+        response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
+        return response
+
+    @app.teardown_request
+    def end(exc):
+        db.release(exc)
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            correlation_id.reset(token)
+
+
+def _install_errors(app: Flask) -> None:
+    @app.errorhandler(psycopg.errors.SerializationFailure)
+    @app.errorhandler(psycopg.errors.DeadlockDetected)
+    def busy(_exc):
+        return problem_response(503, "Busy", "A concurrent change got in the way; retry the request.",
+                                headers={"Retry-After": "1"})
+
+    @app.errorhandler(Exception)
+    def crash(exc):
+        if isinstance(exc, HTTPException):  # smorest handles these; this is a fallback
+            return problem_response(exc.code or 500, exc.name, exc.description)
+        log.exception("unhandled error")
+        return problem_response(500, "Internal error", "Something went wrong on our side; it has been logged.")
+
+
+def _install_operations(app: Flask, settings: Settings) -> None:
+    registry = CollectorRegistry()
+    requests = Counter("http_requests_total", "HTTP requests", ["endpoint", "method", "status"], registry=registry)
+    latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["endpoint", "method"],
+                        registry=registry)
+
+    @app.after_request
+    def measure(response):
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        requests.labels(endpoint, request.method, response.status_code).inc()
+        latency.labels(endpoint, request.method).observe(elapsed)
+        log.info("request", extra={"method": request.method, "path": request.path, "status": response.status_code,
+                                   "duration_ms": round(elapsed * 1000, 2)})
+        return response
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz():
+        problems = []
+        try:
+            with app.extensions["birlikte"]["pool"]().connection(timeout=2) as conn:
+                conn.execute("SELECT 1")
+        except Exception as exc:  # any failure means not ready; say which part
+            problems.append(f"database: {type(exc).__name__}")
+        broker = broker_problem(settings)
+        if broker:
+            problems.append(f"broker: {broker}")
+        if problems:
+            return problem_response(503, "Not ready", "; ".join(problems), checks=problems)
+        return {"status": "ready"}
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

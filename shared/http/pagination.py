@@ -1,0 +1,61 @@
+"""Keyset (cursor) pagination: a page costs the same on the millionth row as on the first.
+
+A cursor is the sort key of the last row of a page, opaque to clients (base64url JSON).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from flask import request
+from marshmallow import Schema, fields, validate
+
+from shared.http.problems import abort_problem
+
+
+class PageArgsSchema(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(validate=validate.Length(max=1000), metadata={"description": "next_cursor of the previous page"})
+
+
+def encode_cursor(values: tuple) -> str:
+    raw = json.dumps([v if isinstance(v, (int, float, bool)) or v is None else str(v) for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not isinstance(values, list) or not values:
+            raise ValueError("not a list")
+        return tuple(values)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        abort_problem(400, "Invalid cursor", "Use the next_cursor of a previous page as it was given.",
+                      errors={"cursor": ["Not a cursor this service gave out."]})
+
+
+def keyset(order_columns: list[str], cursor_values: tuple) -> tuple[str, list]:
+    """`(a, b) > (%s, %s)` for rows after the cursor in the (a, b) order."""
+    if len(cursor_values) != len(order_columns):
+        abort_problem(400, "Invalid cursor", "This cursor belongs to another listing.",
+                      errors={"cursor": ["Not a cursor of this listing."]})
+    columns = ", ".join(order_columns)
+    marks = ", ".join(["%s"] * len(order_columns))
+    return f"({columns}) > ({marks})", list(cursor_values)
+
+
+def page_response(rows: list, limit: int, key) -> dict:
+    """Turn limit + 1 fetched rows into a page; the extra row only says there is a next page."""
+    items = rows[:limit]
+    next_cursor = encode_cursor(key(items[-1])) if len(rows) > limit and items else None
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def link_header(next_cursor: str | None) -> dict:
+    if not next_cursor:
+        return {}
+    args = request.args.to_dict()
+    args["cursor"] = next_cursor
+    query = "&".join(f"{k}={v}" for k, v in args.items())
+    return {"Link": f'<{request.base_url}?{query}>; rel="next"'}
