@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from urllib.parse import urlencode
 
 from flask import request
 from marshmallow import Schema, fields, validate
@@ -57,5 +58,4 @@ def link_header(next_cursor: str | None) -> dict:
         return {}
     args = request.args.to_dict()
     args["cursor"] = next_cursor
-    query = "&".join(f"{k}={v}" for k, v in args.items())
-    return {"Link": f'<{request.base_url}?{query}>; rel="next"'}
+    return {"Link": f'<{request.base_url}?{urlencode(args)}>; rel="next"'}

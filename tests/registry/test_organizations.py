@@ -162,10 +162,12 @@ def test_cursor_pagination_walks_every_organization_once(client, tokens, create_
     seen, cursor, pages = [], None, 0
     while True:
         query = f"/organizations?q={tag}&limit=5" + (f"&cursor={cursor}" if cursor else "")
-        page = client.get(query, headers=tokens.coordinator()).get_json()
+        response = client.get(query, headers=tokens.coordinator())
+        page = response.get_json()
         seen += [o["id"] for o in page["items"]]
         pages += 1
         cursor = page["next_cursor"]
+        assert (f"cursor={cursor}" in response.headers["Link"]) if cursor else "Link" not in response.headers
         if not cursor:
             break
     assert pages == 5 and len(seen) == 23 and set(seen) == made

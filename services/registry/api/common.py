@@ -8,7 +8,7 @@ import psycopg
 from flask import Response, url_for
 
 from shared.http.etag import etag, not_modified, require_if_match
-from shared.http.pagination import page_response
+from shared.http.pagination import link_header, page_response
 from shared.http.problems import abort_problem
 from services.registry.store import rows
 
@@ -60,8 +60,10 @@ def require_active(row: dict, what: str) -> None:
                       f"The {what} {row['id']} is {row['status']}; it cannot take part in this.")
 
 
-def paginate(found: list[dict], limit: int, order: list[str]) -> dict:
-    return page_response(found, limit, lambda row: tuple(row[c] for c in order))
+def paginate(found: list[dict], limit: int, order: list[str]):
+    """The page body, with a Link: rel="next" header when there is a next page."""
+    page = page_response(found, limit, lambda row: tuple(row[c] for c in order))
+    return page, 200, link_header(page["next_cursor"])
 
 
 def changed(current: dict, changes: dict) -> dict:
