@@ -4,17 +4,18 @@ import threading
 import time
 import uuid
 
-import pika
+
 import pytest
 
 from shared.bus.relay import Relay
 from tests.registry.conftest import organization_body
+from tests.support.wire import pika_connection
 
 
 @pytest.fixture
 def wire(unique_bus):
     """An exclusive queue, bound with pika to the test's exchange: what really went out."""
-    connection = pika.BlockingConnection(pika.URLParameters(unique_bus.broker_url))
+    connection = pika_connection(unique_bus.broker_url)
     channel = connection.channel()
     channel.exchange_declare(unique_bus.bus_exchange, exchange_type="topic", durable=True)
     queue = channel.queue_declare("", exclusive=True).method.queue

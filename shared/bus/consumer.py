@@ -1,0 +1,129 @@
+"""Consuming messages: exactly-once effects through the inbox, retries with growing delays,
+dead letters for what keeps failing.
+
+A handler's writes and the inbox row commit in one transaction; the message is acked only after
+that commit. A redelivery (the process died before its ack) finds the inbox row and is skipped.
+A failure is re-queued to the next delay queue — the copy confirmed before the original is acked —
+and after the last delay parked in the dead-letter queue with its error. Others keep flowing.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from datetime import datetime, timezone
+from typing import Callable
+
+from kombu import Connection, Consumer as KombuConsumer, Producer, Queue
+
+from shared.bus.envelope import InvalidEnvelope, parse_envelope
+from shared.bus.topology import (
+    dead_queue_name, declare, is_memory, pattern_matches, queue_name, retry_queue_name)
+from shared.config import Settings
+from shared.context import correlation_id
+
+log = logging.getLogger(__name__)
+ATTEMPTS = "x-birlikte-attempts"
+Handler = Callable[[object, dict], None]
+
+
+class Consumer:
+    def __init__(self, settings: Settings, service: str, pool, handlers: list[tuple[str, Handler]],
+                 after_commit: Callable[[dict], None] | None = None):
+        self.settings, self.service, self.pool = settings, service, pool
+        self.handlers = list(handlers)
+        self.after_commit = after_commit
+
+    def handler_for(self, routing_key: str) -> Handler | None:
+        for pattern, handler in self.handlers:
+            if pattern_matches(pattern, routing_key):
+                return handler
+        return None
+
+    def run(self, stop: threading.Event) -> None:
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                self._consume(stop)
+                backoff = 0.5
+            except Exception as exc:  # connection lost: reconnect; unacked messages are redelivered
+                log.warning("consumer connection failed; reconnecting in %.1fs", backoff,
+                            extra={"error": str(exc)[:300]})
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 30)
+
+    def _consume(self, stop: threading.Event) -> None:
+        transport_options = {} if is_memory(self.settings) else {"confirm_publish": True}
+        with Connection(self.settings.broker_url, heartbeat=30, transport_options=transport_options) as conn:
+            conn.ensure_connection(max_retries=1)
+            declare(self.settings, self.service, [p for p, _ in self.handlers], conn.default_channel)
+            self._producer = Producer(conn.channel())
+            queue = Queue(queue_name(self.settings, self.service), no_declare=True)
+            with KombuConsumer(conn.default_channel, queues=[queue], callbacks=[self._on_message],
+                               prefetch_count=self.settings.bus_prefetch, accept=None, no_ack=False):
+                while not stop.is_set():
+                    try:
+                        conn.drain_events(timeout=0.5)
+                    except TimeoutError:
+                        conn.heartbeat_check()
+
+    def _on_message(self, _body, message) -> None:
+        attempts = int((message.headers or {}).get(ATTEMPTS, 0))
+        try:
+            envelope = parse_envelope(message.body)
+        except InvalidEnvelope as exc:
+            self._park(message, attempts, f"invalid envelope: {exc}")
+            return
+        token = correlation_id.set(envelope.get("correlationid") or envelope["id"])
+        try:
+            self.handle(envelope)
+        except Exception:
+            self._retry(message, attempts, traceback.format_exc(limit=5))
+            return
+        finally:
+            correlation_id.reset(token)
+        if self.after_commit is not None:
+            self.after_commit(envelope)
+        message.ack()
+
+    def handle(self, envelope: dict) -> bool:
+        """Run the handler and record the message in one transaction; False if seen before."""
+        handler = self.handler_for(envelope["type"])
+        with self.pool.connection() as conn, conn.transaction():
+            first = conn.execute(
+                "INSERT INTO inbox (source, message_id, type) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                (envelope["source"], envelope["id"], envelope["type"])).fetchone()
+            if first and handler is not None:
+                handler(conn, envelope)
+        return bool(first)
+
+    def _retry(self, message, attempts: int, error: str) -> None:
+        step = attempts + 1
+        if step > len(self.settings.bus_retry_delays):
+            self._park(message, attempts, error)
+            return
+        log.warning("handler failed; retry %d of %d", step, len(self.settings.bus_retry_delays),
+                    extra={"error": error.strip().splitlines()[-1][:300]})
+        if is_memory(self.settings):  # no TTL queues in memory: wait here, then requeue
+            time.sleep(min(self.settings.bus_retry_delays[step - 1], 1.0))
+            target = queue_name(self.settings, self.service)
+        else:
+            target = retry_queue_name(self.settings, self.service, step)
+        self._forward(message, target, {ATTEMPTS: step})
+
+    def _park(self, message, attempts: int, error: str) -> None:
+        log.error("message parked in the dead-letter queue", extra={"error": error.strip()[-500:]})
+        self._forward(message, dead_queue_name(self.settings, self.service), {
+            ATTEMPTS: attempts, "x-birlikte-error": error[-2000:],
+            "x-birlikte-failed-at": datetime.now(timezone.utc).isoformat(),
+            "x-birlikte-routing-key": message.delivery_info.get("routing_key", "")})
+
+    def _forward(self, message, queue: str, headers: dict) -> None:
+        """Publish a copy (confirmed by the broker) and only then ack the original."""
+        self._producer.publish(
+            message.body, exchange="", routing_key=queue, headers={**(message.headers or {}), **headers},
+            content_type=message.content_type, content_encoding=message.content_encoding,
+            delivery_mode=2, message_id=message.properties.get("message_id"),
+            correlation_id=message.properties.get("correlation_id"), type=message.properties.get("type"))
+        message.ack()
