@@ -56,7 +56,7 @@ class Consumer:
     def _consume(self, stop: threading.Event) -> None:
         transport_options = {} if is_memory(self.settings) else {"confirm_publish": True}
         with Connection(self.settings.broker_url, heartbeat=30, transport_options=transport_options) as conn:
-            conn.ensure_connection(max_retries=1)
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
             declare(self.settings, self.service, [p for p, _ in self.handlers], conn.default_channel)
             self._producer = Producer(conn.channel())
             queue = Queue(queue_name(self.settings, self.service), no_declare=True)

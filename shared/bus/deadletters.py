@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from kombu import Connection, Producer
+from kombu import Connection, Producer, Queue
 
 from shared.bus.consumer import ATTEMPTS
 from shared.bus.topology import dead_queue_name, queue_name
@@ -24,9 +24,9 @@ def _describe(message) -> dict:
 
 def _fetch_all(channel, queue: str, limit: int):
     """Take messages without acking them: closing the channel puts back whatever is not acked."""
-    messages = []
+    messages, source = [], Queue(queue, channel=channel, no_declare=True)
     while len(messages) < limit:
-        message = channel.basic_get(queue=queue, no_ack=False)
+        message = source.get(no_ack=False, accept=None)
         if message is None:
             break
         messages.append(message)

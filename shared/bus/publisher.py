@@ -34,7 +34,7 @@ class ConfirmingPublisher:
     def _open(self):
         if self._channel is None:
             self._conn = Connection(self.settings.broker_url, connect_timeout=5, heartbeat=0)
-            self._conn.ensure_connection(max_retries=1)
+            self._conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
             channel = self._conn.connection.channel()
             declare_exchange(channel, self.settings)
             channel.confirm_select()

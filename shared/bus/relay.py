@@ -32,22 +32,25 @@ class Relay:
 
     def publish_pending(self) -> int:
         """One pass over at most relay_batch pending rows; returns how many were confirmed."""
-        with self.pool.connection() as conn, conn.transaction():
-            rows = conn.execute(CLAIM, (self.settings.relay_batch,)).fetchall()
-            if not rows:
-                return 0
-            try:
-                confirmed, nacked = self.publisher.publish(rows)
-            except Exception as exc:
-                self.publisher.close()
-                self._record_failure(conn, [r["id"] for r in rows], exc)
-                raise
-            if confirmed:
-                conn.execute("UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(%s)",
-                             (confirmed,))
-            if nacked:
-                self._record_failure(conn, nacked, "nacked by the broker")
-            return len(confirmed)
+        failure = None
+        with self.pool.connection() as conn:
+            with conn.transaction():
+                rows = conn.execute(CLAIM, (self.settings.relay_batch,)).fetchall()
+                if not rows:
+                    return 0
+                try:
+                    confirmed, nacked = self.publisher.publish(rows)
+                except Exception as exc:  # recorded on the rows, then raised for the caller's backoff
+                    self.publisher.close()
+                    failure, confirmed, nacked = exc, [], [r["id"] for r in rows]
+                if confirmed:
+                    conn.execute("UPDATE outbox SET published_at = now(), attempts = attempts + 1 "
+                                 "WHERE id = ANY(%s)", (confirmed,))
+                if nacked:
+                    self._record_failure(conn, nacked, failure or "nacked by the broker")
+        if failure is not None:
+            raise failure
+        return len(confirmed)
 
     def _record_failure(self, conn, ids: list[int], error) -> None:
         conn.execute("UPDATE outbox SET attempts = attempts + 1, last_error = %s WHERE id = ANY(%s)",

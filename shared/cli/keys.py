@@ -1,0 +1,52 @@
+"""Development signing keys: created once in the state directory, reused by every process."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from shared.config import Settings
+
+DEFAULT_STATE_DIR = ".birlikte"
+PRIVATE, PUBLIC = "jwt-private.pem", "jwt-public.pem"
+
+
+def ensure_dev_keys(state_dir: str | os.PathLike) -> tuple[str, str]:
+    """(private PEM, public PEM) from `state_dir`, generating the pair the first time."""
+    directory = Path(state_dir)
+    private_path, public_path = directory / PRIVATE, directory / PUBLIC
+    if not private_path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+        # Written 0600 from the start: a signing key should never be readable by others, even briefly.
+        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(private)
+        public_path.unlink(missing_ok=True)
+    if not public_path.exists():
+        key = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
+        public_path.write_bytes(key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    return private_path.read_text(), public_path.read_text()
+
+
+def public_from_private(private_pem: str) -> str:
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def with_dev_keys(settings: Settings, state_dir: str | os.PathLike = DEFAULT_STATE_DIR, *,
+                  create: bool = True) -> Settings:
+    """Settings with signing keys: the configured ones win; otherwise the dev pair in `state_dir`."""
+    private, public = settings.jwt_private_key, settings.jwt_public_key
+    # A configured public key without its private key means another issuer: never mix in ours.
+    if not private and not public and (create or (Path(state_dir) / PRIVATE).exists()):
+        private, public = ensure_dev_keys(state_dir)
+    if private and not public and not settings.jwks_url:
+        public = public_from_private(private)
+    return settings.replace(jwt_private_key=private, jwt_public_key=public)

@@ -1,0 +1,280 @@
+"""`birlikte up`: the whole platform on one machine, with whatever servers this machine has.
+
+Server mode: the PostgreSQL and RabbitMQ that configuration names (or that answer on localhost);
+each service's API (`birlikte serve`) and worker (`birlikte worker`) run as child processes.
+Embedded mode: where PostgreSQL is missing, an embedded one (pgserver, on a Unix socket);
+where RabbitMQ is missing, kombu's in-memory transport. That transport exists inside one
+process only, so then every API and worker runs in this process, in threads.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.request
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from services import SERVICES
+from shared.cli import keys, ops
+from shared.cli.serving import port_for
+from shared.config import Settings, load_settings
+
+MEMORY_BROKER = "memory://"
+READY_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+
+
+class Unavailable(Exception):
+    """A server the chosen mode needs does not answer."""
+
+
+def say(text: str = "", *, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+def up(*, mode: str, demo: bool, host: str, port_base: int, state_dir: str) -> int:
+    state = Path(state_dir).resolve()
+    base = load_settings()
+    try:
+        database_url, database_note = _choose_database(base, mode, state)
+        broker_url, broker_note = _choose_broker(base, mode)
+    except Unavailable as exc:
+        say(f"birlikte up: {exc}", err=True)
+        return 1
+    settings = keys.with_dev_keys(base.replace(database_url=database_url, broker_url=broker_url), state)
+    in_process = broker_url.startswith(MEMORY_BROKER)
+    embedded = in_process or database_note.startswith("embedded")
+    label = "embedded mode" if embedded else "server mode"
+    say(f"birlikte up: {label}")
+    say(f"  database: {database_note}")
+    say(f"  bus:      {broker_note}")
+    say("  processes: " + ("every service's API and worker in this one process (the in-memory bus is per process)"
+                           if in_process else "each service's API and worker as processes of their own"))
+    busy = _busy_ports(host, port_base)
+    if busy:
+        say(f"birlikte up: port(s) {', '.join(map(str, busy))} on {host} are in use "
+            "(is Birlikte already running? choose others with --port-base)", err=True)
+        return 1
+    try:
+        _prepare(settings, demo)
+        serve = _serve_in_process if in_process else _serve_children
+        return serve(settings, host, port_base, label)
+    except KeyboardInterrupt:
+        say("birlikte up: interrupted")
+        return 130
+
+
+def _choose_database(base: Settings, mode: str, state: Path) -> tuple[str, str]:
+    explicit = "BIRLIKTE_DATABASE_URL" in os.environ
+    if mode != "embedded":
+        problem = ops.postgres_problem(base.database_url)
+        if problem is None:
+            return base.database_url, f"PostgreSQL at {ops.redact(base.database_url)}"
+        if mode == "server" or explicit:
+            raise Unavailable(f"PostgreSQL at {ops.redact(base.database_url)} does not answer: {problem}"
+                              " (start it, or use --mode embedded)")
+    import pgserver
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR; irrelevant here
+        server = pgserver.get_server(state / "pgdata", cleanup_mode="stop")  # stopped when we exit
+    url = urlsplit(server.get_uri())._replace(path="/" + ops.database_name(base.database_url)).geturl()
+    return url, f"embedded PostgreSQL (pgserver, data in {state / 'pgdata'}, stopped on exit)"
+
+
+def _choose_broker(base: Settings, mode: str) -> tuple[str, str]:
+    explicit = "BIRLIKTE_BROKER_URL" in os.environ
+    if base.broker_url.startswith(MEMORY_BROKER) and mode != "server":
+        return MEMORY_BROKER, "in-memory (kombu memory://), as configured"
+    if mode != "embedded":
+        problem = ops.broker_problem(base.broker_url)
+        if problem is None:
+            return base.broker_url, f"RabbitMQ at {ops.redact(base.broker_url)}"
+        if mode == "server" or explicit:
+            raise Unavailable(f"RabbitMQ at {ops.redact(base.broker_url)} does not answer: {problem}"
+                              " (start it, or use --mode embedded)")
+    return MEMORY_BROKER, "in-memory (kombu memory://): no RabbitMQ here; messages live only in this process"
+
+
+def _busy_ports(host: str, port_base: int) -> list[int]:
+    busy = []
+    for name in SERVICES:
+        port = port_for(name, port_base)
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, port))
+            except OSError:
+                busy.append(port)
+    return busy
+
+
+def _prepare(settings: Settings, demo: bool) -> None:
+    if ops.ensure_database(settings.database_url):
+        say(f"  created database {ops.database_name(settings.database_url)}")
+    for name, applied in ops.migrate_services(settings):
+        say(f"  migrated {name}: " + (", ".join(applied) if applied else "up to date"))
+    if demo:
+        for name, counts in ops.load_demo(settings):
+            say(f"  demo data for {name}: " + ", ".join(f"{v} new {k}" for k, v in counts.items()))
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def _base_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else ("[::1]" if host == "::" else host)
+    return f"http://{shown}:{port}"
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/readyz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _wait_ready(urls: list[str], dead, stop: threading.Event) -> str | None:
+    """None once every API answers /readyz, else why not: a part died, a signal, or the time ran out."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    pending = list(urls)
+    while pending:
+        if stop.is_set():
+            return "stopping"
+        part = dead()
+        if part:
+            return f"{part} stopped before the platform was ready"
+        if time.monotonic() > deadline:
+            return f"not ready within {READY_TIMEOUT:.0f} s: {', '.join(pending)} (see the log above)"
+        pending = [url for url in pending if not _ready(url)]
+        if pending:
+            stop.wait(0.3)
+    return None
+
+
+def _watch(urls: dict[str, str], dead, stop: threading.Event, settings: Settings, label: str) -> int:
+    """Wait until ready, say where everything is, then until a signal (0) or a dead part (1)."""
+    problem = _wait_ready(list(urls.values()), dead, stop)
+    if problem == "stopping":
+        return 0
+    if problem:
+        say(f"birlikte up: {problem}; stopping the rest", err=True)
+        return 1
+    _banner(settings, urls, label)
+    while not stop.wait(0.5):
+        part = dead()
+        if part:
+            say(f"birlikte up: {part} stopped; stopping the rest", err=True)
+            return 1
+    say("birlikte up: stopping")
+    return 0
+
+
+def _banner(settings: Settings, urls: dict[str, str], mode: str) -> None:
+    from shared.auth.tokens import TokenIssuer
+    say(f"\nBirlikte is up ({mode}).")
+    for name, url in urls.items():
+        say(f"  {name:<13} {url}   docs {url}/docs   OpenAPI {url}/openapi.json")
+    token = TokenIssuer(settings).issue("dev-coordinator", roles=("coordinator",))
+    say(f"\nA coordinator token, valid {settings.token_lifetime_seconds} s "
+        "(more with `birlikte token --role ...`):")
+    say(f"  {token}")
+    first = next(iter(urls.values()))
+    say(f"\n  curl -H 'Authorization: Bearer <token>' {first}/organizations")
+    say("\nPress Ctrl-C to stop.")
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    """What the children need beyond our own environment: the chosen servers and the keys."""
+    env = dict(os.environ)
+    env.update(BIRLIKTE_DATABASE_URL=settings.database_url, BIRLIKTE_BROKER_URL=settings.broker_url)
+    if settings.jwt_private_key:
+        env["BIRLIKTE_JWT_PRIVATE_KEY"] = settings.jwt_private_key
+    if settings.jwt_public_key:
+        env["BIRLIKTE_JWT_PUBLIC_KEY"] = settings.jwt_public_key
+    return env
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if `birlikte up` itself is killed without a chance to clean up."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _serve_children(settings: Settings, host: str, port_base: int, label: str) -> int:
+    import subprocess
+    env, python = _child_env(settings), sys.executable
+    commands = {}
+    for name in SERVICES:
+        commands[f"{name}-api"] = [python, "-m", "shared.cli", "serve", name, "--bind", host,
+                                   "--port", str(port_for(name, port_base)), "--workers", "1"]
+        commands[f"{name}-worker"] = [python, "-m", "shared.cli", "worker", name]
+    stop = _stop_on_signals()
+    children: dict[str, subprocess.Popen] = {}
+    try:
+        for name, command in commands.items():
+            children[name] = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+                                               preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+            say(f"  started {name} (pid {children[name].pid})")
+        urls = {name: _base_url(host, port_for(name, port_base)) for name in SERVICES}
+
+        def dead() -> str | None:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    return f"{name} (exit code {child.returncode})"
+            return None
+        return _watch(urls, dead, stop, settings, label)
+    finally:
+        _terminate(children)
+
+
+def _terminate(children: dict) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for label, child in children.items():
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except Exception:  # TimeoutExpired: it had its chance
+            say(f"birlikte up: {label} did not stop in {STOP_TIMEOUT:.0f} s; killing it", err=True)
+            child.kill()
+            child.wait()
+
+
+def _serve_in_process(settings: Settings, host: str, port_base: int, label: str) -> int:
+    from werkzeug.serving import make_server
+
+    from shared.logging import configure_logging
+    configure_logging(settings, "birlikte")
+    stop = _stop_on_signals()
+    servers, workers, threads, urls = [], [], {}, {}
+    try:
+        for name in SERVICES:
+            port = port_for(name, port_base)
+            server = make_server(host, port, ops.service_module(name, "app").create_app(settings), threaded=True)
+            servers.append(server)
+            threads[f"{name} API"] = threading.Thread(target=server.serve_forever, name=f"{name}-api", daemon=True)
+            threads[f"{name} API"].start()
+            workers.append(ops.service_module(name, "worker").create_worker(settings).start())
+            urls[name] = _base_url(host, port)
+        def dead() -> str | None:
+            return next((name for name, thread in threads.items() if not thread.is_alive()), None)
+        return _watch(urls, dead, stop, settings, label)
+    finally:
+        for server in servers:
+            server.shutdown()
+        for worker in workers:
+            worker.stop()

@@ -1,0 +1,94 @@
+"""What the commands do, kept apart from how they are spelled on the command line."""
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import sql
+
+from services import SERVICES
+from shared.config import Settings
+from shared.migrations import migrate
+
+MAINTENANCE_DB = "postgres"
+
+
+def service_module(service: str, part: str | None = None) -> ModuleType:
+    """`services.<service>` or one of its modules, imported only when a command needs it."""
+    return importlib.import_module(f"services.{service}" + (f".{part}" if part else ""))
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/") or MAINTENANCE_DB
+
+
+def maintenance_url(url: str) -> str:
+    """The same server's `postgres` database: where CREATE DATABASE is run from."""
+    return urlsplit(url)._replace(path="/" + MAINTENANCE_DB).geturl()
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+    return url
+
+
+def ensure_database(url: str) -> bool:
+    """Create the database named in `url` if it does not exist; True when it was created."""
+    name = database_name(url)
+    with psycopg.connect(maintenance_url(url), autocommit=True, connect_timeout=5) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            return False
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.errors.DuplicateDatabase:
+            return False  # another process created it between our check and our CREATE
+    return True
+
+
+def migrate_services(settings: Settings, services: Iterable[str] = SERVICES) -> Iterator[tuple[str, list[str]]]:
+    for name in services:
+        yield name, migrate(settings, name, service_module(name).MIGRATIONS)
+
+
+def load_demo(settings: Settings, services: Iterable[str] = SERVICES) -> Iterator[tuple[str, dict]]:
+    """Each service's `demo.load(settings)`, for the services that have a demo module."""
+    for name in services:
+        try:
+            module = service_module(name, "demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"services.{name}.demo":
+                raise  # the demo module exists but something it imports does not
+            continue
+        yield name, module.load(settings)
+
+
+def postgres_problem(url: str) -> str | None:
+    """None when the server in `url` answers (checked on its maintenance database)."""
+    try:
+        with psycopg.connect(maintenance_url(url), connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+        return None
+    except psycopg.Error as exc:
+        text = str(exc).strip()
+        return text.splitlines()[0] if text else type(exc).__name__
+
+
+def broker_problem(url: str) -> str | None:
+    from shared.http.health import broker_problem as problem
+    return problem(Settings(broker_url=url))
+
+
+def reachability_problems(settings: Settings) -> list[str]:
+    problems = []
+    db = postgres_problem(settings.database_url)
+    if db:
+        problems.append(f"BIRLIKTE_DATABASE_URL={redact(settings.database_url)}: PostgreSQL does not answer: {db}")
+    mq = broker_problem(settings.broker_url)
+    if mq:
+        problems.append(f"BIRLIKTE_BROKER_URL={redact(settings.broker_url)}: the broker does not answer: {mq}")
+    return problems

@@ -1,0 +1,49 @@
+"""`birlikte serve`: a service's Flask app under gunicorn, started from Python."""
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from shared.config import Settings
+
+DEFAULT_PORTS = {"registry": 8001, "events": 8002, "notifications": 8003, "archive": 8004}
+BASE_PORT = 8000
+
+
+def port_for(service: str, port_base: int = BASE_PORT) -> int:
+    return port_base + DEFAULT_PORTS[service] - BASE_PORT
+
+
+class ServiceApplication(BaseApplication):
+    """gunicorn with our options only: no command-line parsing, the app built in each worker."""
+
+    def __init__(self, settings: Settings, service: str, options: dict):
+        self.settings, self.service, self.options = settings, service, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Called in each worker after the fork (preload is off): pools and sockets are per process.
+        from shared.cli.ops import service_module
+        from shared.logging import configure_logging
+        configure_logging(self.settings, self.service)
+        return service_module(self.service, "app").create_app(self.settings)
+
+
+def run_gunicorn(settings: Settings, service: str, host: str, port: int, workers: int, threads: int) -> None:
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "proc_name": f"birlikte-{service}",
+        "graceful_timeout": 10,
+        "timeout": 60,
+        "loglevel": settings.log_level.lower(),
+        "accesslog": None,  # the app writes its own JSON access line with the correlation id
+        # gunicorn 25+ opens a control socket at one path per user: two services would collide.
+        "control_socket_disable": True,
+    }
+    ServiceApplication(settings, service, options).run()
