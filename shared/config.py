@@ -138,6 +138,21 @@ def describe() -> list[tuple[str, str, str]]:
     return rows
 
 
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """The BIRLIKTE_* variables that reproduce `settings` (handing them to child processes)."""
+    env = {}
+    for f in dataclasses.fields(Settings):
+        value = getattr(settings, f.name)
+        if "env" not in f.metadata or value is None:
+            continue
+        if isinstance(value, tuple):
+            value = ",".join(str(v) for v in value)
+        env[PREFIX + f.metadata["env"]] = str(value)
+    for service, url in settings.service_database_urls.items():
+        env[f"{PREFIX}{service.upper()}_DATABASE_URL"] = url
+    return env
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate every BIRLIKTE_* variable; raise ConfigError listing each problem."""
     environ = os.environ if environ is None else environ
