@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 
 import click
 import psycopg
@@ -103,12 +104,30 @@ def deadletters() -> None:
     """List and replay messages parked in a service's dead-letter queue."""
 
 
+@contextmanager
+def _broker_errors(service: str):
+    """A missing queue or an unreachable broker is an answer for the operator, not a stack trace."""
+    from amqp.exceptions import NotFound
+    from kombu.exceptions import OperationalError
+    try:
+        yield
+    except NotFound:
+        click.echo(f"birlikte: {service} has no dead-letter queue yet: its worker declares it when it first "
+                   "consumes (a service that consumes nothing has no dead letters)", err=True)
+        sys.exit(1)
+    except (OperationalError, ConnectionError) as exc:
+        click.echo(f"birlikte: cannot reach the broker: {exc}", err=True)
+        sys.exit(1)
+
+
 @deadletters.command("list")
 @click.argument("service", type=SERVICE)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per message.")
 def deadletters_list(service: str, as_json: bool) -> None:
     from shared.bus.deadletters import list_dead
-    messages = list_dead(load_settings(), service)
+    settings = load_settings()
+    with _broker_errors(service):
+        messages = list_dead(settings, service)
     for message in messages:
         if as_json:
             click.echo(json.dumps(message, default=str))
@@ -127,7 +146,9 @@ def deadletters_replay(service: str, ids: tuple[str, ...], replay_all: bool) -> 
     from shared.bus.deadletters import replay
     if bool(ids) == replay_all:
         raise click.UsageError("give either --id ID (repeatable) or --all")
-    count = replay(load_settings(), service, ids=list(ids) or None)
+    settings = load_settings()
+    with _broker_errors(service):
+        count = replay(settings, service, ids=list(ids) or None)
     click.echo(f"replayed {count} message(s) to {service}")
 
 
@@ -148,7 +169,9 @@ def demo() -> None:
 @click.option("--scope", "scopes", multiple=True, help="OAuth2 scope (repeatable).")
 @click.option("--organization", metavar="ORG", help="A partner client's own organization id.")
 @click.option("--lifetime", type=click.IntRange(1), help="Seconds (default BIRLIKTE_TOKEN_LIFETIME_SECONDS).")
-def token(roles, subject, admin_of, member_of, scopes, organization, lifetime) -> None:
+@click.option("--state-dir", default=".birlikte", show_default=True, type=click.Path(file_okay=False),
+              help="Where `birlikte up` keeps its dev keys.")
+def token(roles, subject, admin_of, member_of, scopes, organization, lifetime, state_dir) -> None:
     """Mint a development bearer token with the built-in issuer's private key.
 
     The key comes from BIRLIKTE_JWT_PRIVATE_KEY, or else from the dev keys `birlikte up` keeps in
@@ -156,7 +179,7 @@ def token(roles, subject, admin_of, member_of, scopes, organization, lifetime) -
     """
     from shared.auth.tokens import TokenIssuer
     from shared.cli import keys
-    settings = keys.with_dev_keys(load_settings(), create=False)
+    settings = keys.with_dev_keys(load_settings(), state_dir, create=False)
     if not settings.jwt_private_key:
         click.echo("birlikte: set BIRLIKTE_JWT_PRIVATE_KEY (or run `birlikte up` once to create dev keys)", err=True)
         sys.exit(2)

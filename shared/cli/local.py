@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from services import SERVICES
 from shared.cli import keys, ops
 from shared.cli.serving import port_for
-from shared.config import Settings, load_settings
+from shared.config import PREFIX, Settings, load_settings, settings_environment
 
 MEMORY_BROKER = "memory://"
 READY_TIMEOUT = 60.0
@@ -46,9 +46,13 @@ def up(*, mode: str, demo: bool, host: str, port_base: int, state_dir: str) -> i
     except Unavailable as exc:
         say(f"birlikte up: {exc}", err=True)
         return 1
-    settings = keys.with_dev_keys(base.replace(database_url=database_url, broker_url=broker_url), state)
+    embedded_db = database_url != base.database_url
+    settings = base.replace(database_url=database_url, broker_url=broker_url,
+                            # DSNs configured for another server do not apply to the embedded one
+                            service_database_urls={} if embedded_db else base.service_database_urls)
+    settings = keys.with_dev_keys(settings, state)
     in_process = broker_url.startswith(MEMORY_BROKER)
-    embedded = in_process or database_note.startswith("embedded")
+    embedded = in_process or embedded_db
     label = "embedded mode" if embedded else "server mode"
     say(f"birlikte up: {label}")
     say(f"  database: {database_note}")
@@ -78,10 +82,15 @@ def _choose_database(base: Settings, mode: str, state: Path) -> tuple[str, str]:
         if mode == "server" or explicit:
             raise Unavailable(f"PostgreSQL at {ops.redact(base.database_url)} does not answer: {problem}"
                               " (start it, or use --mode embedded)")
-    import pgserver
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR; irrelevant here
-        server = pgserver.get_server(state / "pgdata", cleanup_mode="stop")  # stopped when we exit
+    state.mkdir(parents=True, exist_ok=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR; irrelevant here
+            import pgserver
+            server = pgserver.get_server(state / "pgdata", cleanup_mode="stop")  # stopped when we exit
+    except Exception as exc:  # pgserver fails in many ways (disk, permissions, platform); say it plainly
+        raise Unavailable(f"the embedded PostgreSQL (pgserver) did not start in {state / 'pgdata'}: "
+                          f"{type(exc).__name__}: {exc}") from exc
     url = urlsplit(server.get_uri())._replace(path="/" + ops.database_name(base.database_url)).geturl()
     return url, f"embedded PostgreSQL (pgserver, data in {state / 'pgdata'}, stopped on exit)"
 
@@ -194,13 +203,11 @@ def _banner(settings: Settings, urls: dict[str, str], mode: str) -> None:
 
 
 def _child_env(settings: Settings) -> dict[str, str]:
-    """What the children need beyond our own environment: the chosen servers and the keys."""
-    env = dict(os.environ)
-    env.update(BIRLIKTE_DATABASE_URL=settings.database_url, BIRLIKTE_BROKER_URL=settings.broker_url)
-    if settings.jwt_private_key:
-        env["BIRLIKTE_JWT_PRIVATE_KEY"] = settings.jwt_private_key
-    if settings.jwt_public_key:
-        env["BIRLIKTE_JWT_PUBLIC_KEY"] = settings.jwt_public_key
+    """Our environment with the chosen servers and keys as BIRLIKTE_* variables, DSNs spelled out."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PREFIX)}
+    env.update(settings_environment(settings))
+    for name in SERVICES:
+        env[f"{PREFIX}{name.upper()}_DATABASE_URL"] = settings.database_url_for(name)
     return env
 
 

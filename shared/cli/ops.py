@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 from typing import Iterable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import psycopg
 from psycopg import sql
@@ -52,7 +52,25 @@ def ensure_database(url: str) -> bool:
 
 def migrate_services(settings: Settings, services: Iterable[str] = SERVICES) -> Iterator[tuple[str, list[str]]]:
     for name in services:
-        yield name, migrate(settings, name, service_module(name).MIGRATIONS)
+        applied = migrate(settings, name, service_module(name).MIGRATIONS)
+        if set_role_password(settings, name):
+            applied = [*applied, f"password of role {settings.role_for(name)} set"]
+        yield name, applied
+
+
+def set_role_password(settings: Settings, service: str) -> bool:
+    """Give the service's role the password its own DSN carries (BIRLIKTE_<SERVICE>_DATABASE_URL).
+
+    Migrations create roles without passwords, which is enough where PostgreSQL trusts local
+    connections; a deployment gives each service a DSN with a password, and this makes it true.
+    """
+    parts = urlsplit(settings.service_database_urls.get(service, ""))
+    if not parts.password or parts.username != settings.role_for(service):
+        return False
+    with psycopg.connect(settings.database_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
+            sql.Identifier(settings.role_for(service)), sql.Literal(unquote(parts.password))))
+    return True
 
 
 def load_demo(settings: Settings, services: Iterable[str] = SERVICES) -> Iterator[tuple[str, dict]]:
