@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from amqp.exceptions import NotFound
 from kombu import Connection, Producer, Queue
 
 from shared.bus.consumer import ATTEMPTS
@@ -34,12 +35,16 @@ def _fetch_all(channel, queue: str, limit: int):
 
 
 def list_dead(settings: Settings, service: str, limit: int = 1000) -> list[dict]:
+    """The dead letters, oldest first; none when the service has never consumed (no queue yet)."""
     with Connection(settings.broker_url) as conn:
         channel = conn.channel()
         try:
             return [_describe(m) for m in _fetch_all(channel, dead_queue_name(settings, service), limit)]
+        except NotFound:
+            return []
         finally:
-            channel.close()
+            if channel.is_open:
+                channel.close()
 
 
 def replay(settings: Settings, service: str, ids=None, limit: int = 1000) -> int:

@@ -149,3 +149,7 @@ def test_relay_then_consumer_end_to_end(bus, pool):
         ids = write_messages(pool, 50)
         assert wait_until(lambda: len(handled) == 50, timeout=10)
     assert [e["id"] for e in handled] == ids
+
+
+def test_a_service_that_never_consumed_has_no_dead_letters(bus):
+    assert list_dead(bus, "never-consumed") == []
