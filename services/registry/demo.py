@@ -13,7 +13,7 @@ from shared.config import Settings
 from shared.db import open_pool
 from services.registry import NAME
 from services.registry.messages import emit
-from services.registry.store import rows
+from shared import rows
 
 NAMESPACE = uuid.UUID("6f1c2a52-4f0e-4a8e-9a57-2d1b5e0c7a11")
 

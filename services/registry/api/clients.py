@@ -13,11 +13,11 @@ from shared.http.idempotency import idempotent
 from shared.http.pagination import PageArgsSchema, decode_cursor
 from shared.http.problems import abort_problem
 from services.registry import access
-from services.registry.api.common import (
+from shared.http.resources import (
     answer, answer_read, created, load, load_for_change, now, paginate, require_active)
 from services.registry.messages import emit
 from services.registry.schemas import ClientCreated, ClientIn, ClientOut, page_of
-from services.registry.store import rows
+from shared import rows
 
 blp = Blueprint("clients", __name__, url_prefix="/organizations/<uuid:organization_id>/clients",
                 description="A partner organization's systems (e.g. The Wheel's) get API clients here; "

@@ -9,11 +9,11 @@ from shared.http.db import cursor
 from shared.http.idempotency import idempotent
 from shared.http.pagination import decode_cursor
 from services.registry import access
-from services.registry.api.common import (
+from shared.http.resources import (
     answer, answer_read, conflicts, created, load, load_for_change, now, paginate, require_active)
 from services.registry.messages import emit
 from services.registry.schemas import MembershipIn, MembershipOut, MembershipQuery, page_of
-from services.registry.store import rows
+from shared import rows
 
 blp = Blueprint("memberships", __name__, url_prefix="/memberships",
                 description="Who belongs to which organization, and who administers it.")

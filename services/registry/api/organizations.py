@@ -9,11 +9,11 @@ from shared.http.db import cursor
 from shared.http.idempotency import idempotent
 from shared.http.pagination import decode_cursor
 from services.registry import access
-from services.registry.api.common import (
+from shared.http.resources import (
     answer, answer_read, changed, conflicts, created, load, load_for_change, now, paginate)
 from services.registry.messages import emit
 from services.registry.schemas import OrganizationIn, OrganizationOut, OrganizationPatch, OrganizationQuery, page_of
-from services.registry.store import rows
+from shared import rows
 
 blp = Blueprint("organizations", __name__, url_prefix="/organizations",
                 description="Organizations: participants, partner umbrellas, host organizations.")

@@ -10,11 +10,11 @@ from shared.http.idempotency import idempotent
 from shared.http.pagination import decode_cursor
 from shared.http.problems import abort_problem
 from services.registry import access
-from services.registry.api.common import (
+from shared.http.resources import (
     answer, answer_read, conflicts, created, load, load_for_change, now, paginate, require_active)
 from services.registry.messages import emit
 from services.registry.schemas import PartnershipIn, PartnershipOut, PartnershipQuery, page_of
-from services.registry.store import rows
+from shared import rows
 
 blp = Blueprint("partnerships", __name__, url_prefix="/partnerships",
                 description="How organizations work together.")

@@ -9,11 +9,11 @@ from shared.http.db import cursor
 from shared.http.idempotency import idempotent
 from shared.http.pagination import decode_cursor
 from services.registry import access
-from services.registry.api.common import (
+from shared.http.resources import (
     answer, answer_read, changed, conflicts, created, load, load_for_change, now, paginate)
 from services.registry.messages import emit
 from services.registry.schemas import PersonIn, PersonOut, PersonPatch, PersonQuery, page_of
-from services.registry.store import rows
+from shared import rows
 
 blp = Blueprint("people", __name__, url_prefix="/people",
                 description="People of the member organizations. Personal data: visible to the person, "

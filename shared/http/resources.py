@@ -1,4 +1,4 @@
-"""Steps every registry resource takes the same way: load or 404, answer with an ETag, 409s."""
+"""Steps every resource of every service takes the same way: load or 404, answer with an ETag, 409s."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 import psycopg
 from flask import Response, url_for
 
+from shared import rows
 from shared.http.etag import etag, not_modified, require_if_match
 from shared.http.pagination import link_header, page_response
 from shared.http.problems import abort_problem
-from services.registry.store import rows
 
 
 def load(cur, table: str, row_id, what: str, *, for_update: bool = False) -> dict:

@@ -1,4 +1,4 @@
-"""Generic row operations shared by the registry's tables (identifiers composed, values bound)."""
+"""Generic row operations on a service's tables (identifiers composed, values bound)."""
 from __future__ import annotations
 
 from psycopg import sql

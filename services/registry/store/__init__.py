@@ -1,1 +1,0 @@
-"""Plain SQL for the registry's tables; every function runs on the caller's cursor/transaction."""
