@@ -184,11 +184,3 @@ class TokenResponse(Schema):
     token_type = fields.String()
     expires_in = fields.Integer()
     scope = fields.String()
-
-
-def page_of(item_schema):
-    """The list envelope: items plus the cursor of the next page (null on the last)."""
-    return type(f"{item_schema.__name__}Page", (Schema,), {
-        "items": fields.List(fields.Nested(item_schema)),
-        "next_cursor": fields.String(allow_none=True),
-    })

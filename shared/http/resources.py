@@ -1,11 +1,13 @@
 """Steps every resource of every service takes the same way: load or 404, answer with an ETag, 409s."""
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import psycopg
 from flask import Response, url_for
+from marshmallow import Schema, fields
 
 from shared import rows
 from shared.http.etag import etag, not_modified, require_if_match
@@ -73,3 +75,13 @@ def changed(current: dict, changes: dict) -> dict:
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@functools.cache
+def page_of(item_schema):
+    """The list envelope: items plus the cursor of the next page (null on the last). One class
+    per item schema, so that the OpenAPI document names each page once."""
+    return type(f"{item_schema.__name__}Page", (Schema,), {
+        "items": fields.List(fields.Nested(item_schema)),
+        "next_cursor": fields.String(allow_none=True),
+    })

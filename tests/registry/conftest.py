@@ -5,9 +5,9 @@ import uuid
 
 import pytest
 
-from shared.auth.tokens import TokenIssuer
 from shared.db import open_pool
 from services.registry.app import create_app
+from tests.support.tokens import Tokens
 
 
 @pytest.fixture(scope="session")
@@ -27,31 +27,6 @@ def app(settings, registry_pool):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-class Tokens:
-    """Bearer headers for each kind of caller the registry distinguishes."""
-
-    def __init__(self, settings):
-        self.issuer = TokenIssuer(settings)
-
-    def _bearer(self, subject=None, **claims) -> dict:
-        token = self.issuer.issue(subject or str(uuid.uuid4()), **claims)
-        return {"Authorization": f"Bearer {token}"}
-
-    def coordinator(self) -> dict:
-        return self._bearer(roles=("coordinator",))
-
-    def admin_of(self, *organization_ids, subject=None) -> dict:
-        ids = tuple(str(o) for o in organization_ids)
-        return self._bearer(subject, roles=("org_admin", "member"), admin_of=ids, member_of=ids)
-
-    def member_of(self, *organization_ids, subject=None) -> dict:
-        return self._bearer(subject, roles=("member",), member_of=tuple(str(o) for o in organization_ids))
-
-    def partner(self, organization_id, *scopes) -> dict:
-        return self._bearer(f"client:{uuid.uuid4().hex[:8]}", roles=("partner_client",), scopes=scopes,
-                            organization=str(organization_id))
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,9 @@ from shared.http.pagination import PageArgsSchema, decode_cursor
 from shared.http.problems import abort_problem
 from services.registry import access
 from shared.http.resources import (
-    answer, answer_read, created, load, load_for_change, now, paginate, require_active)
+    answer, answer_read, created, load, load_for_change, now, page_of, paginate, require_active)
 from services.registry.messages import emit
-from services.registry.schemas import ClientCreated, ClientIn, ClientOut, page_of
+from services.registry.schemas import ClientCreated, ClientIn, ClientOut
 from shared import rows
 
 blp = Blueprint("clients", __name__, url_prefix="/organizations/<uuid:organization_id>/clients",

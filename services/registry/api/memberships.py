@@ -10,9 +10,9 @@ from shared.http.idempotency import idempotent
 from shared.http.pagination import decode_cursor
 from services.registry import access
 from shared.http.resources import (
-    answer, answer_read, conflicts, created, load, load_for_change, now, paginate, require_active)
+    answer, answer_read, conflicts, created, load, load_for_change, now, page_of, paginate, require_active)
 from services.registry.messages import emit
-from services.registry.schemas import MembershipIn, MembershipOut, MembershipQuery, page_of
+from services.registry.schemas import MembershipIn, MembershipOut, MembershipQuery
 from shared import rows
 
 blp = Blueprint("memberships", __name__, url_prefix="/memberships",

@@ -10,9 +10,9 @@ from shared.http.idempotency import idempotent
 from shared.http.pagination import decode_cursor
 from services.registry import access
 from shared.http.resources import (
-    answer, answer_read, changed, conflicts, created, load, load_for_change, now, paginate)
+    answer, answer_read, changed, conflicts, created, load, load_for_change, now, page_of, paginate)
 from services.registry.messages import emit
-from services.registry.schemas import OrganizationIn, OrganizationOut, OrganizationPatch, OrganizationQuery, page_of
+from services.registry.schemas import OrganizationIn, OrganizationOut, OrganizationPatch, OrganizationQuery
 from shared import rows
 
 blp = Blueprint("organizations", __name__, url_prefix="/organizations",

@@ -11,9 +11,9 @@ from shared.http.pagination import decode_cursor
 from shared.http.problems import abort_problem
 from services.registry import access
 from shared.http.resources import (
-    answer, answer_read, conflicts, created, load, load_for_change, now, paginate, require_active)
+    answer, answer_read, conflicts, created, load, load_for_change, now, page_of, paginate, require_active)
 from services.registry.messages import emit
-from services.registry.schemas import PartnershipIn, PartnershipOut, PartnershipQuery, page_of
+from services.registry.schemas import PartnershipIn, PartnershipOut, PartnershipQuery
 from shared import rows
 
 blp = Blueprint("partnerships", __name__, url_prefix="/partnerships",

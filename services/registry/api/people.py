@@ -10,9 +10,9 @@ from shared.http.idempotency import idempotent
 from shared.http.pagination import decode_cursor
 from services.registry import access
 from shared.http.resources import (
-    answer, answer_read, changed, conflicts, created, load, load_for_change, now, paginate)
+    answer, answer_read, changed, conflicts, created, load, load_for_change, now, page_of, paginate)
 from services.registry.messages import emit
-from services.registry.schemas import PersonIn, PersonOut, PersonPatch, PersonQuery, page_of
+from services.registry.schemas import PersonIn, PersonOut, PersonPatch, PersonQuery
 from shared import rows
 
 blp = Blueprint("people", __name__, url_prefix="/people",

@@ -1,0 +1,15 @@
+"""The events service's HTTP application."""
+from __future__ import annotations
+
+from flask import Flask
+
+from shared.config import Settings, load_settings
+from shared.http.app import create_service_app
+from services.events import NAME
+from services.events.api import events, feedback, placements, registrations, series, topics
+
+
+def create_app(settings: Settings | None = None, pool=None) -> Flask:
+    return create_service_app(
+        settings or load_settings(), NAME, title="Birlikte events", pool=pool,
+        blueprints=(events.blp, registrations.blp, feedback.blp, series.blp, topics.blp, placements.blp))

@@ -1,0 +1,15 @@
+"""The events worker: relays its outbox, keeps its copies of the registry, completes ended events."""
+from __future__ import annotations
+
+from shared.config import Settings
+from shared.db import open_pool
+from shared.worker import Worker
+from services.events import NAME, copies, rules
+
+COMPLETION_SECONDS = 30.0
+HANDLERS = copies.HANDLERS
+
+
+def create_worker(settings: Settings, pool=None) -> Worker:
+    return Worker(settings, NAME, pool or open_pool(settings, NAME), handlers=HANDLERS,
+                  timers=[(COMPLETION_SECONDS, rules.complete_ended)])
