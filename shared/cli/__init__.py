@@ -66,13 +66,19 @@ def check(offline: bool) -> None:
 @cli.command()
 @click.argument("services", nargs=-1, type=SERVICE)
 def migrate(services: tuple[str, ...]) -> None:
-    """Create the database if missing and apply each service's migrations (default: all)."""
+    """Create the database if missing, apply each service's migrations and declare its bus queues (default: all)."""
     from shared.cli import ops
     settings = load_settings()
     if ops.ensure_database(settings.database_url):
         click.echo(f"created database {ops.database_name(settings.database_url)}")
     for name, applied in ops.migrate_services(settings, services or SERVICES):
         click.echo(f"{name}: " + (", ".join(applied) if applied else "up to date"))
+    problem = ops.broker_problem(settings.broker_url)
+    if problem:  # each worker declares its own queues when it starts; this only gets ahead of it
+        click.echo(f"bus queues not declared: the broker does not answer: {problem}", err=True)
+        return
+    for name, patterns in ops.declare_topology(settings, services or SERVICES):
+        click.echo(f"{name}: bus queue bound to {', '.join(patterns)}")
 
 
 @cli.command()

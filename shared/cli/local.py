@@ -127,6 +127,8 @@ def _prepare(settings: Settings, demo: bool) -> None:
         say(f"  created database {ops.database_name(settings.database_url)}")
     for name, applied in ops.migrate_services(settings):
         say(f"  migrated {name}: " + (", ".join(applied) if applied else "up to date"))
+    for name, patterns in ops.declare_topology(settings):
+        say(f"  bus queue of {name} bound to {', '.join(patterns)}")
     if demo:
         for name, counts in ops.load_demo(settings):
             say(f"  demo data for {name}: " + ", ".join(f"{v} new {k}" for k, v in counts.items()))

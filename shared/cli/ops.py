@@ -58,6 +58,17 @@ def migrate_services(settings: Settings, services: Iterable[str] = SERVICES) -> 
         yield name, applied
 
 
+def declare_topology(settings: Settings, services: Iterable[str] = SERVICES) -> Iterator[tuple[str, list[str]]]:
+    """Declare each consuming service's queues and bindings before any worker runs, so that a
+    message published before a consumer first starts (demo data, say) waits in its queue."""
+    from shared.bus.topology import declare
+    for name in services:
+        patterns = [pattern for pattern, _ in getattr(service_module(name, "worker"), "HANDLERS", ())]
+        if patterns:
+            declare(settings, name, patterns)
+            yield name, patterns
+
+
 def set_role_password(settings: Settings, service: str) -> bool:
     """Give the service's role the password its own DSN carries (BIRLIKTE_<SERVICE>_DATABASE_URL).
 

@@ -92,6 +92,9 @@ def soon(hours: float = 24) -> datetime:
     return (datetime.now(timezone.utc) + timedelta(hours=hours)).replace(microsecond=0)
 
 
+OMIT = object()  # an override that leaves the field out
+
+
 def event_body(organizer_id, **overrides) -> dict:
     start = soon(48)
     body = {
@@ -103,7 +106,7 @@ def event_body(organizer_id, **overrides) -> dict:
         "topics": ["workers_rights"],
     }
     body.update(overrides)
-    return body
+    return {k: v for k, v in body.items() if v is not OMIT}
 
 
 @pytest.fixture

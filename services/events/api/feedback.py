@@ -8,7 +8,7 @@ from shared import rows
 from shared.auth.flask import current_principal, require
 from shared.http.db import cursor
 from shared.http.problems import abort_problem
-from shared.http.resources import conflicts, created
+from shared.http.resources import conflicts
 from services.events import access, directory
 from services.events.api.events import load_visible
 from services.events.schemas import FeedbackIn, FeedbackOut, FeedbackSummary
@@ -50,4 +50,4 @@ class Feedback(MethodView):
         require(person is not None and cur.fetchone() is not None, "Only people who attended can give feedback.")
         with conflicts("You have already given feedback on this event."):
             row = rows.insert(cur, "feedback", {**data, "event_id": event_id, "person_id": person})
-        return created(row, "feedback.Feedback", event_id=event_id)
+        return row, 201
