@@ -186,3 +186,12 @@ def test_idempotent_create(client, tokens, org, settings):
     again = client.post("/events", json=event_body(org), headers=headers)
     assert first.status_code == again.status_code == 201
     assert first.get_json()["id"] == again.get_json()["id"] and again.headers.get("Idempotent-Replayed") == "true"
+
+
+def test_a_partner_client_writes_only_its_own_organizations_events(client, tokens, community):
+    wheel, other = community.organization(country="IE", roles=("partner_umbrella",)), community.organization()
+    writer = tokens.partner(wheel, "events:read", "events:write")
+    assert client.post("/events", json=event_body(wheel), headers=writer).status_code == 201
+    assert client.post("/events", json=event_body(other), headers=writer).status_code == 403
+    reader = tokens.partner(wheel, "events:read")
+    assert client.post("/events", json=event_body(wheel), headers=reader).status_code == 403

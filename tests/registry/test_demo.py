@@ -1,6 +1,7 @@
 """Demo data: the community from the seed text, loadable any number of times."""
 import psycopg
 
+from shared import community
 from services.registry import demo
 
 
@@ -14,7 +15,7 @@ def test_demo_data_loads_once_and_describes_the_community(settings):
         hosts = conn.execute("SELECT count(*) FROM registry.organizations WHERE 'host_organization' = ANY(roles)").fetchone()
         published = conn.execute(
             "SELECT count(*) FROM registry.outbox WHERE envelope->>'subject' = %s",
-            (str(demo._id("organization", "The Wheel")),)).fetchone()
+            (str(community.organization_id(1)),)).fetchone()
     assert wheel == ("IE", ["partner_umbrella"])
     assert hosts[0] >= 2
     assert published[0] == 1
