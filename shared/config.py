@@ -60,6 +60,15 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _words(value: str) -> tuple[str, ...]:
     return tuple(w for w in value.replace(",", " ").split() if w)
 
@@ -108,6 +117,29 @@ class Settings:
     jwks_url: str | None = _setting(
         "JWKS_URL", _url(("http", "https")), None, "an external OIDC issuer's JWKS; replaces JWT_PUBLIC_KEY")
     token_lifetime_seconds: int = _setting("TOKEN_LIFETIME_SECONDS", _positive_int, 3600)
+    smtp_host: str = _setting("SMTP_HOST", _text, "localhost", "mail server notifications send through")
+    smtp_port: int = _setting("SMTP_PORT", _positive_int, 25)
+    smtp_starttls: bool = _setting("SMTP_STARTTLS", _bool, False, "upgrade the SMTP connection with STARTTLS")
+    smtp_username: str | None = _setting("SMTP_USERNAME", _text, None)
+    smtp_password: str | None = _setting("SMTP_PASSWORD", _text, None)
+    smtp_timeout_seconds: float = _setting("SMTP_TIMEOUT_SECONDS", _positive_float, 30.0)
+    mail_from: str = _setting("MAIL_FROM", _text, "Birlikte <bildirim@birlikte.example>", "sender of every email")
+    public_url: str = _setting("PUBLIC_URL", _url(("http", "https")), "http://127.0.0.1:8003",
+                               "where people reach the notifications service (unsubscribe links)")
+    notifications_secret: str | None = _setting(
+        "NOTIFICATIONS_SECRET", _text, None, "signs unsubscribe links; required by the notifications service")
+    notification_retry_delays: tuple[float, ...] = _setting(
+        "NOTIFICATION_RETRY_DELAYS", _seconds_list, (30.0, 120.0, 600.0, 3600.0), "email retry delays in seconds")
+    send_lease_seconds: float = _setting(
+        "SEND_LEASE_SECONDS", _positive_float, 120.0, "after this, a send claimed by a dead worker is tried again")
+    webhook_allow_private: bool = _setting(
+        "WEBHOOK_ALLOW_PRIVATE", _bool, False, "allow webhook URLs on private or loopback addresses")
+    webhook_retry_delays: tuple[float, ...] = _setting(
+        "WEBHOOK_RETRY_DELAYS", _seconds_list, (5.0, 30.0, 120.0, 600.0, 1800.0, 7200.0),
+        "webhook retry delays in seconds (each with random jitter)")
+    webhook_max_failures: int = _setting(
+        "WEBHOOK_MAX_FAILURES", _positive_int, 20, "consecutive failed deliveries before a subscription is disabled")
+    webhook_timeout_seconds: float = _setting("WEBHOOK_TIMEOUT_SECONDS", _positive_float, 10.0)
     log_level: str = _setting("LOG_LEVEL", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
     log_format: str = _setting("LOG_FORMAT", _choice("json", "text"), "json")
 

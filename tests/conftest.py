@@ -68,6 +68,8 @@ def base_settings(infra, test_database) -> Settings:
         jwt_private_key=private,
         jwt_public_key=public,
         log_format="text",
+        notifications_secret=f"test-secret-{RUN_ID}",
+        public_url="http://notifications.test",
     )
 
 

@@ -7,9 +7,9 @@ from shared.worker import Worker
 from services.events import NAME, copies, rules
 
 COMPLETION_SECONDS = 30.0
-HANDLERS = copies.HANDLERS
+PATTERNS = tuple(pattern for pattern, _ in copies.HANDLERS)
 
 
 def create_worker(settings: Settings, pool=None) -> Worker:
-    return Worker(settings, NAME, pool or open_pool(settings, NAME), handlers=HANDLERS,
+    return Worker(settings, NAME, pool or open_pool(settings, NAME), handlers=copies.HANDLERS,
                   timers=[(COMPLETION_SECONDS, rules.complete_ended)])

@@ -6,7 +6,7 @@ from shared.db import open_pool
 from shared.worker import Worker
 from services.registry import NAME
 
-HANDLERS = ()  # the registry is the source of its facts; it listens to no one
+PATTERNS = ()  # the registry is the source of its facts; it listens to no one
 
 
 def create_worker(settings: Settings, pool=None) -> Worker:

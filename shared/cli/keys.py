@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -11,6 +12,7 @@ from shared.config import Settings
 
 DEFAULT_STATE_DIR = ".birlikte"
 PRIVATE, PUBLIC = "jwt-private.pem", "jwt-public.pem"
+NOTIFICATIONS_SECRET = "notifications-secret"
 
 
 def ensure_dev_keys(state_dir: str | os.PathLike) -> tuple[str, str]:
@@ -49,4 +51,16 @@ def with_dev_keys(settings: Settings, state_dir: str | os.PathLike = DEFAULT_STA
         private, public = ensure_dev_keys(state_dir)
     if private and not public and not settings.jwks_url:
         public = public_from_private(private)
-    return settings.replace(jwt_private_key=private, jwt_public_key=public)
+    secret = settings.notifications_secret or (_dev_secret(state_dir) if create else None)
+    return settings.replace(jwt_private_key=private, jwt_public_key=public, notifications_secret=secret)
+
+
+def _dev_secret(state_dir: str | os.PathLike) -> str:
+    """A development signing secret for unsubscribe links, kept beside the dev keys."""
+    path = Path(state_dir) / NOTIFICATIONS_SECRET
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()

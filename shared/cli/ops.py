@@ -63,7 +63,7 @@ def declare_topology(settings: Settings, services: Iterable[str] = SERVICES) -> 
     message published before a consumer first starts (demo data, say) waits in its queue."""
     from shared.bus.topology import declare
     for name in services:
-        patterns = [pattern for pattern, _ in getattr(service_module(name, "worker"), "HANDLERS", ())]
+        patterns = list(getattr(service_module(name, "worker"), "PATTERNS", ()))
         if patterns:
             declare(settings, name, patterns)
             yield name, patterns

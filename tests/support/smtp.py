@@ -1,0 +1,64 @@
+"""A real SMTP server for the tests (aiosmtpd on localhost) that keeps what it accepted."""
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Mailbox:
+    """The aiosmtpd handler: every accepted message, parsed; optional failure or delay on DATA."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.lock = threading.Lock()
+        self.refuse_with: str | None = None   # e.g. "451 try again later"
+        self.delay_seconds = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay_seconds:
+            import asyncio
+            await asyncio.sleep(self.delay_seconds)
+        if self.refuse_with:
+            return self.refuse_with
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        with self.lock:
+            return [m for m in self.messages if address in str(m["To"])]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        return self.to(address)
+
+
+class SmtpServer:
+    def __init__(self):
+        self.mailbox = Mailbox()
+        self.port = free_port()
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> "SmtpServer":
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
