@@ -1,6 +1,7 @@
 """A real SMTP server for the tests (aiosmtpd on localhost) that keeps what it accepted."""
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -23,15 +24,19 @@ class Mailbox:
         self.messages: list[email.message.EmailMessage] = []
         self.lock = threading.Lock()
         self.refuse_with: str | None = None   # e.g. "451 try again later"
-        self.delay_seconds = 0.0
+        self.stall_subject: str | None = None  # hold a message with this subject until the client goes away
+        self.stalled = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay_seconds:
-            import asyncio
-            await asyncio.sleep(self.delay_seconds)
         if self.refuse_with:
             return self.refuse_with
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if self.stall_subject and message["Subject"] == self.stall_subject:
+            self.stalled.set()
+            while not server.transport.is_closing():
+                await asyncio.sleep(0.05)
+            # The client vanished before our 250: like a real server, keep no copy of what it never confirmed.
+            return "421 connection lost"
         with self.lock:
             self.messages.append(message)
         return "250 Message accepted for delivery"
