@@ -12,4 +12,4 @@ from services.events.api import events, feedback, placements, registrations, ser
 def create_app(settings: Settings | None = None, pool=None) -> Flask:
     return create_service_app(
         settings or load_settings(), NAME, title="Birlikte events", pool=pool,
-        blueprints=(events.blp, registrations.blp, feedback.blp, series.blp, topics.blp, placements.blp))
+        blueprints=(events.blp, registrations.blp, registrations.mine, feedback.blp, series.blp, topics.blp, placements.blp))

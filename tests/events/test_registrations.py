@@ -209,3 +209,12 @@ def test_attendance_is_refused_before_the_event(client, tokens, org, community, 
     response = client.post(f"/events/{event['id']}/attendance",
                            json={"records": [{"person_id": person, "attended": True}]}, headers=tokens.admin_of(org))
     assert response.status_code == 409
+
+
+def test_a_person_lists_their_own_registrations(client, tokens, org, community, create_event):
+    person, other = community.person(org), community.person(org)
+    made = [register(client, tokens, create_event(org)["id"], person, org).get_json() for _ in range(2)]
+    register(client, tokens, create_event(org)["id"], other, org)
+    listed = client.get("/me/registrations", headers=tokens.member_of(org, subject=person)).get_json()["items"]
+    assert [r["id"] for r in listed] == [r["id"] for r in made]
+    assert client.get("/me/registrations", headers=tokens.partner(org, "events:read")).status_code == 403

@@ -196,3 +196,24 @@ class Attendance(MethodView):
                     emit(cur, "registration", "attended", row, waitlist_position=None)
             updated.append(shape.registration(row))
         return {"items": updated, "next_cursor": None}
+
+
+mine = Blueprint("my_registrations", __name__, url_prefix="/me", description="The caller's own registrations.")
+
+
+@mine.route("/registrations")
+class MyRegistrations(MethodView):
+    @mine.arguments(RegistrationQuery, location="query")
+    @mine.response(200, page_of(RegistrationOut))
+    def get(self, args):
+        """Your registrations, newest arrival last, across every event (for "my events" pages)."""
+        person = directory.as_person_id(current_principal().subject)
+        if person is None:
+            abort_problem(403, "Forbidden", "Only people have registrations.")
+        conditions = [("person_id = %s", (person,))]
+        if "status" in args:
+            conditions.append(("status = %s", (args["status"],)))
+        cur = cursor()
+        cursor_values = decode_cursor(args["cursor"]) if args.get("cursor") else None
+        found = rows.page(cur, "registrations", conditions, ORDER, cursor_values, args["limit"])
+        return paginate([shape.registration(r, rules.waitlist_position(cur, r)) for r in found], args["limit"], ORDER)
