@@ -140,6 +140,17 @@ class Settings:
     webhook_max_failures: int = _setting(
         "WEBHOOK_MAX_FAILURES", _positive_int, 20, "consecutive failed deliveries before a subscription is disabled")
     webhook_timeout_seconds: float = _setting("WEBHOOK_TIMEOUT_SECONDS", _positive_float, 10.0)
+    archive_storage: str = _setting("ARCHIVE_STORAGE", _choice("local", "s3"), "local",
+                                    "where the archive keeps its files: local disk or an S3-compatible store")
+    archive_dir: str = _setting("ARCHIVE_DIR", _text, ".birlikte/archive", "the local storage directory")
+    archive_max_upload_bytes: int = _setting("ARCHIVE_MAX_UPLOAD_BYTES", _positive_int, 4 * 1024 ** 3,
+                                             "largest file the archive accepts")
+    s3_endpoint_url: str | None = _setting("S3_ENDPOINT_URL", _url(("http", "https")), None,
+                                           "an S3-compatible endpoint (MinIO, Ceph…); unset for AWS")
+    s3_bucket: str = _setting("S3_BUCKET", _text, "birlikte-archive")
+    s3_region: str = _setting("S3_REGION", _text, "us-east-1")
+    s3_access_key: str | None = _setting("S3_ACCESS_KEY", _text, None)
+    s3_secret_key: str | None = _setting("S3_SECRET_KEY", _text, None)
     log_level: str = _setting("LOG_LEVEL", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
     log_format: str = _setting("LOG_FORMAT", _choice("json", "text"), "json")
 

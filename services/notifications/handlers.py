@@ -5,13 +5,14 @@ commit together with the record that the message was handled — a redelivery ch
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from shared.config import Settings
-from services.notifications import notify, reminders
+from services.notifications import notify, reminders, render
 from services.notifications.events import NotYetKnown, copy_event, copy_registration, event_context, load_event
 
 LIVE = ("registered", "waitlisted")
+ATTENDEES_AFTER = timedelta(minutes=30)  # recordings reach those who missed the event first
 
 
 def copy_person(settings: Settings, conn, envelope: dict) -> None:
@@ -78,6 +79,25 @@ def on_registration(settings: Settings, conn, envelope: dict) -> None:
                           lambda r: event_context(event, r, with_link=False), event_id=event["id"])
 
 
+def on_archive_item(settings: Settings, conn, envelope: dict) -> None:
+    """A recording or publication of an event is out: tell its registered people — those who
+    missed the event first (at once), those who came a little later."""
+    if envelope["type"] != "archive.item.published" or not envelope["data"]["event_ids"]:
+        return
+    item = envelope["data"]
+    with conn.cursor() as cur:
+        cur.execute("""SELECT DISTINCT ON (p.id) p.*, g.attendance, e.id AS event_id FROM registrations g
+                       JOIN recipients p ON p.id = g.person_id JOIN events e ON e.id = g.event_id
+                       WHERE g.event_id = ANY(%s::uuid[]) AND g.status = 'registered'""", (item["event_ids"],))
+        for person in cur.fetchall():
+            later = None if person["attendance"] != "attended" else datetime.now(timezone.utc) + ATTENDEES_AFTER
+            event = load_event(cur, person["event_id"])
+            notify.notify(cur, settings, person, "recording_available", str(item["id"]),
+                          lambda r: {**event_context(event, r, with_link=False), "item_type": item["type"],
+                                     "item_title": render.title_in(item["title"], r["language"])},
+                          event_id=event["id"], send_at=later)
+
+
 def _tell_registered(settings: Settings, cur, event: dict, kind: str, cause: str, **extra) -> int:
     """Everyone with a live registration (registered or waitlisted) of the event."""
     cur.execute("""SELECT p.* FROM registrations g JOIN recipients p ON p.id = g.person_id
@@ -111,7 +131,8 @@ def handlers(settings: Settings) -> list:
         ("registry.membership.*", bind(copy_membership)),
         ("events.event.*", bind(on_event)),
         ("events.registration.*", bind(on_registration)),
+        ("archive.item.*", bind(on_archive_item)),
     ]
 
 
-PATTERNS = ("registry.person.*", "registry.membership.*", "events.event.*", "events.registration.*")
+PATTERNS = ("registry.person.*", "registry.membership.*", "events.event.*", "events.registration.*", "archive.item.*")

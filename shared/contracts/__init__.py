@@ -31,4 +31,4 @@ def validate(type: str, data: dict) -> dict:
 
 
 def _load_known() -> None:
-    from shared.contracts import events, registry  # noqa: F401  (they register their types on import)
+    from shared.contracts import archive, events, registry  # noqa: F401  (they register their types on import)

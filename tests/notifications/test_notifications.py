@@ -126,3 +126,22 @@ def test_a_refusing_smtp_server_is_retried_then_accepted(bus, smtp, mail_setting
         outcomes = [r["outcome"] for r in conn.execute(
             "SELECT outcome FROM delivery_attempts WHERE notification_id = %s ORDER BY id", (email["id"],))]
     assert outcomes == ["failed", "sent"]
+
+
+def test_a_published_recording_reaches_those_who_missed_the_event_first(bus, notifications_pool):
+    came, missed = bus.person(language="en"), bus.person()
+    event = bus.event()
+    for person, attendance in ((came, "attended"), (missed, None)):
+        registration = bus.registration(event, person)
+        if attendance:
+            bus.registration(event, person, "attended", id=registration["id"], attendance=attendance)
+    item = {"id": "0b7c5a3e-8a7e-4d2b-9a55-2f4b8f0f6c11", "type": "recording", "language": "tr",
+            "title": {"tr": "Sivil Alan Tartışmaları: kayıt", "en": "Civil Space Discussions: recording"},
+            "event_ids": [event["id"]], "organization_ids": [], "visibility": "members", "status": "published",
+            "topics": []}
+    bus.deliver("archive.item.published", item)
+    first = [n for n in notifications_of(notifications_pool, missed["id"], "email") if n["kind"] == "recording_available"]
+    later = [n for n in notifications_of(notifications_pool, came["id"], "email") if n["kind"] == "recording_available"]
+    assert first[0]["subject"] == "Arşivde: Sivil Alan Tartışmaları: kayıt"
+    assert later[0]["subject"] == "Now in the archive: Civil Space Discussions: recording"
+    assert first[0]["next_attempt_at"] < later[0]["next_attempt_at"]
