@@ -51,12 +51,14 @@ def up(*, mode: str, demo: bool, host: str, port_base: int, state_dir: str) -> i
                             # DSNs configured for another server do not apply to the embedded one
                             service_database_urls={} if embedded_db else base.service_database_urls)
     settings = keys.with_dev_keys(settings, state)
+    settings, mail_note = _choose_mail(settings, state)
     in_process = broker_url.startswith(MEMORY_BROKER)
     embedded = in_process or embedded_db
     label = "embedded mode" if embedded else "server mode"
     say(f"birlikte up: {label}")
     say(f"  database: {database_note}")
     say(f"  bus:      {broker_note}")
+    say(f"  mail:     {mail_note}")
     say("  processes: " + ("every service's API and worker in this one process (the in-memory bus is per process)"
                            if in_process else "each service's API and worker as processes of their own"))
     busy = _busy_ports(host, port_base)
@@ -107,6 +109,17 @@ def _choose_broker(base: Settings, mode: str) -> tuple[str, str]:
             raise Unavailable(f"RabbitMQ at {ops.redact(base.broker_url)} does not answer: {problem}"
                               " (start it, or use --mode embedded)")
     return MEMORY_BROKER, "in-memory (kombu memory://): no RabbitMQ here; messages live only in this process"
+
+
+def _choose_mail(settings: Settings, state: Path) -> tuple[Settings, str]:
+    """The configured SMTP server, or a catcher that keeps each email as a file in the state directory."""
+    if PREFIX + "SMTP_HOST" in os.environ:
+        return settings, f"SMTP at {settings.smtp_host}:{settings.smtp_port}"
+    from shared.cli import mailcatcher
+    directory = state / "mail"
+    _controller, port = mailcatcher.start(directory)  # a daemon thread; it ends with this process
+    return (settings.replace(smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False),
+            f"no SMTP server configured: emails are kept as .eml files in {directory}")
 
 
 def _busy_ports(host: str, port_base: int) -> list[int]:

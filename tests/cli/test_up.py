@@ -125,7 +125,7 @@ def test_up_in_embedded_mode_needs_no_servers_and_serves_the_demo_community(sett
     with open(log, "w") as out:
         process = subprocess.Popen(
             [*birlikte_command(), "up", "--mode", "embedded", "--port-base", str(base), "--state-dir", str(state)],
-            env=env_for(settings), cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            env={k: v for k, v in env_for(settings).items() if k != "BIRLIKTE_SMTP_HOST"}, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_ready(process, url, log)
         deadline = time.monotonic() + 10
@@ -139,6 +139,15 @@ def test_up_in_embedded_mode_needs_no_servers_and_serves_the_demo_community(sett
         with urllib.request.urlopen(request, timeout=5) as response:
             names = {item["name"] for item in json.load(response)["items"]}
         assert {"The Wheel", "Sivil Toplum Geliştirme Merkezi (STGM)"} <= names
+        # Every service is up, and the demo's registrations became emails in the mail catcher.
+        for port in range(base + 2, base + 5):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
+                assert response.status == 200
+        assert f"emails are kept as .eml files in {state / 'mail'}" in text
+        deadline = time.monotonic() + 20
+        while not list((state / "mail").glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert list((state / "mail").glob("*.eml")), "no demo email reached the mail catcher"
 
         process.send_signal(signal.SIGINT)
         assert process.wait(STOP_WITHIN) == 0, log.read_text()
