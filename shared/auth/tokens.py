@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 import uuid
+from collections import OrderedDict
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -18,6 +20,7 @@ from shared.auth.principal import Principal
 from shared.config import Settings
 
 LEEWAY_SECONDS = 30
+VERIFIED_CACHE_SIZE = 4096
 
 
 class InvalidToken(Exception):
@@ -64,8 +67,25 @@ class TokenVerifier:
                         if settings.jwt_public_key else None)
         if self._jwks is None and self._public is None:
             raise ValueError("set BIRLIKTE_JWT_PUBLIC_KEY or BIRLIKTE_JWKS_URL to verify tokens")
+        # A client sends the same token on every request: its verified claims are kept until it
+        # expires, so the signature is checked once, not on every call.
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def verify(self, token: str) -> Principal:
+        with self._lock:
+            known = self._verified.get(token)
+            if known is not None and known[1] + LEEWAY_SECONDS > time.time():
+                self._verified.move_to_end(token)
+                return known[0]
+        principal, expires = self._verify(token)
+        with self._lock:
+            self._verified[token] = (principal, expires)
+            if len(self._verified) > VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._public
             claims = jwt.decode(
@@ -74,4 +94,4 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]})
         except (jwt.PyJWTError, ValueError) as exc:
             raise InvalidToken(str(exc)) from exc
-        return Principal.from_claims(claims)
+        return Principal.from_claims(claims), float(claims["exp"])

@@ -32,8 +32,9 @@ class ServiceApplication(BaseApplication):
         return service_module(self.service, "app").create_app(self.settings)
 
 
-def run_gunicorn(settings: Settings, service: str, host: str, port: int, workers: int, threads: int) -> None:
-    options = {
+def gunicorn_options(settings: Settings, service: str, host: str, port: int, workers: int, threads: int) -> dict:
+    """The gunicorn settings every service is served with (the benchmarks' bare app uses them too)."""
+    return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
         "threads": threads,
@@ -46,4 +47,7 @@ def run_gunicorn(settings: Settings, service: str, host: str, port: int, workers
         # gunicorn 25+ opens a control socket at one path per user: two services would collide.
         "control_socket_disable": True,
     }
-    ServiceApplication(settings, service, options).run()
+
+
+def run_gunicorn(settings: Settings, service: str, host: str, port: int, workers: int, threads: int) -> None:
+    ServiceApplication(settings, service, gunicorn_options(settings, service, host, port, workers, threads)).run()

@@ -5,7 +5,7 @@ import uuid
 
 from flask import Response, after_this_request, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from shared.http.blueprint import Blueprint
 
 from shared import rows
 from shared.auth.flask import current_principal

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from shared.http.blueprint import Blueprint
 
 from shared import rows
 from shared.auth.flask import current_principal, require

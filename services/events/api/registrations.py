@@ -6,7 +6,7 @@ get exactly 30 seats and a waitlist in the order they arrived.
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from shared.http.blueprint import Blueprint
 
 from shared import rows
 from shared.auth.flask import current_principal, require

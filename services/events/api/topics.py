@@ -6,7 +6,7 @@ list of the most requested topics; a topic becomes a discussion event in one cal
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from shared.http.blueprint import Blueprint
 from marshmallow import fields
 
 from shared import rows

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from shared.http.blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 from markupsafe import escape
 

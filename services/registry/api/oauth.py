@@ -8,7 +8,7 @@ import hmac
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from shared.http.blueprint import Blueprint
 
 from shared.auth.tokens import TokenIssuer
 from shared.http.db import cursor
