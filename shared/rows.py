@@ -1,6 +1,8 @@
 """Generic row operations on a service's tables (identifiers composed, values bound)."""
 from __future__ import annotations
 
+import functools
+
 from psycopg import sql
 
 from shared.http.pagination import keyset
@@ -8,15 +10,21 @@ from shared.http.pagination import keyset
 
 def insert(cur, table: str, values: dict, *, skip_existing: bool = False) -> dict | None:
     """INSERT … RETURNING *; with skip_existing, None when a unique key already holds the row."""
-    columns = list(values)
+    columns = tuple(values)
+    cur.execute(_insert_query(table, columns, skip_existing), [values[c] for c in columns])
+    return cur.fetchone()
+
+
+@functools.lru_cache(maxsize=512)
+def _insert_query(table: str, columns: tuple[str, ...], skip_existing: bool) -> sql.Composed:
+    """Composed once per table and set of columns: composing costs more than the call it serves."""
     query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
         sql.Identifier(table),
         sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.SQL(", ").join(sql.Placeholder() * len(columns)))
     if skip_existing:
         query += sql.SQL(" ON CONFLICT DO NOTHING")
-    cur.execute(query + sql.SQL(" RETURNING *"), [values[c] for c in columns])
-    return cur.fetchone()
+    return query + sql.SQL(" RETURNING *")
 
 
 def get(cur, table: str, row_id, *, for_update: bool = False) -> dict | None:
