@@ -32,7 +32,7 @@ from services import events as events_service
 from services.events import access
 
 KINDS = ("organizational_meeting", "civil_space_discussion", "information_session", "thematic_meeting", "study_visit")
-ORGS, PEOPLE, PER_EVENT = 1000, 1000, 10
+ORGS, PEOPLE, PER_EVENT = 1000, 100_000, 10  # a person registers for ~10 of the 100,000 events
 
 
 def fill(settings, events: int, registrations: int) -> dict:

@@ -96,13 +96,21 @@ class Registrations(MethodView):
         `warnings` lists the person's other registrations at the same time."""
         principal = current_principal()
         cur = cursor()
-        event, _ = load_visible(cur, event_id, for_update=True)  # the lock every seat change takes
+        event, _ = load_visible(cur, event_id)
         person, organization = _on_behalf_of(principal, data)
         _require_open(event)
         _require_invited(principal, event, organization)
         directory.require_active_organizations(cur, "organization_id", [organization])
         directory.require_active_person(cur, "person_id", person)
         directory.require_member(cur, "person_id", person, organization)
+        warnings = [{"code": "overlapping_registration", "event_id": other["id"],
+                     "detail": f"Also registered for an event at the same time: "
+                               f"{next(iter(other['title'].values()))} ({other['starts_at'].isoformat()})."}
+                    for other in rules.overlapping(cur, {"person_id": person}, event)]
+        # Every seat change locks the event row; everything above ran before, so the lock is held
+        # only for the seat itself. What was checked may have changed meanwhile: check it again.
+        event = rows.get(cur, "events", event_id, for_update=True)
+        _require_open(event)
         status = "registered" if rules.has_room(event) else "waitlisted"
         with conflicts("This person is already registered for this event."):
             row = rows.insert(cur, "registrations", {
@@ -111,10 +119,6 @@ class Registrations(MethodView):
         rules.count_change(cur, event, registered=int(status == "registered"), waitlisted=int(status == "waitlisted"))
         position = rules.waitlist_position(cur, row)
         emit(cur, "registration", "created", row, waitlist_position=position)
-        warnings = [{"code": "overlapping_registration", "event_id": other["id"],
-                     "detail": f"Also registered for an event at the same time: "
-                               f"{next(iter(other['title'].values()))} ({other['starts_at'].isoformat()})."}
-                    for other in rules.overlapping(cur, row, event)]
         return created(shape.registration(row, position, warnings), "registrations.Registration",
                        event_id=event_id, registration_id=row["id"])
 
