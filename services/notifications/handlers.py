@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from shared.config import Settings
-from services.notifications import notify, reminders, render
+from services.notifications import notify, reminders, render, webhooks
 from services.notifications.events import NotYetKnown, copy_event, copy_registration, event_context, load_event
 
 LIVE = ("registered", "waitlisted")
@@ -126,11 +126,19 @@ def handlers(settings: Settings) -> list:
     """(routing pattern, handler) pairs for the consumer, with the settings bound."""
     def bind(function):
         return lambda conn, envelope: function(settings, conn, envelope)
+
+    def with_webhooks(function):
+        # The consumer runs one handler per message: this one also queues partner webhooks.
+        def handle(conn, envelope):
+            function(settings, conn, envelope)
+            with conn.cursor() as cur:
+                webhooks.enqueue(cur, envelope)
+        return handle
     return [
         ("registry.person.*", bind(copy_person)),
         ("registry.membership.*", bind(copy_membership)),
-        ("events.event.*", bind(on_event)),
-        ("events.registration.*", bind(on_registration)),
+        ("events.event.*", with_webhooks(on_event)),
+        ("events.registration.*", with_webhooks(on_registration)),
         ("archive.item.*", bind(on_archive_item)),
     ]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from shared.config import Settings
 from shared.db import open_pool
 from shared.worker import Worker
-from services.notifications import NAME, digest, handlers, reminders, sender, unsubscribe
+from services.notifications import NAME, digest, handlers, reminders, sender, unsubscribe, webhooks
 
 PATTERNS = handlers.PATTERNS
 SEND_SECONDS = 0.5
 REMINDER_SECONDS = 15.0
+WEBHOOK_SECONDS = 0.5
 DIGEST_SECONDS = 300.0
 
 
@@ -18,4 +19,5 @@ def create_worker(settings: Settings, pool=None) -> Worker:
     return Worker(settings, NAME, pool or open_pool(settings, NAME), handlers=handlers.handlers(settings),
                   timers=[(SEND_SECONDS, lambda p: sender.send_due(p, settings)),
                           (REMINDER_SECONDS, lambda p: reminders.fire_due(p, settings)),
+                          (WEBHOOK_SECONDS, lambda p: webhooks.deliver_due(p, settings)),
                           (DIGEST_SECONDS, lambda p: digest.send_digests(p, settings))])
