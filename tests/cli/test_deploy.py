@@ -79,3 +79,28 @@ def test_scripts_are_executable_and_parse():
         result = subprocess.run([bash(), "-n", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     assert subprocess.run([bash(), "-n", str(ROOT / "scripts/_venv.sh")]).returncode == 0
+
+
+def test_every_service_is_deployed_with_its_own_role_and_only_the_registry_signs():
+    from services import SERVICES
+    from shared.cli.serving import DEFAULT_PORTS
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    kustomized = yaml.safe_load((K8S / "kustomization.yaml").read_text())["resources"]
+    migrate_env = {e["name"] for e in _documents(K8S / "migrate-job.yaml")[0]["spec"]["template"]["spec"]
+                   ["containers"][0]["env"]}
+    secrets = {d["metadata"]["name"]: d["stringData"] for d in _documents(K8S / "secret.example.yaml")}
+    for name in SERVICES:
+        dsn = f"BIRLIKTE_{name.upper()}_DATABASE_URL"
+        api, worker = compose[f"{name}-api"], compose[f"{name}-worker"]
+        assert api["command"][:2] == ["serve", name] and str(DEFAULT_PORTS[name]) in api["command"]
+        assert worker["command"] == ["worker", name]
+        for block in (api, worker):
+            assert block["environment"][dsn].startswith(f"postgresql://birlikte_{name}:")
+            assert ("BIRLIKTE_JWT_PRIVATE_KEY" in block["environment"]) == (name == "registry" and block is api)
+        assert dsn in compose["migrate"]["environment"] and dsn in migrate_env
+        assert f"services/{name}.yaml" in kustomized
+        kinds = [(d["kind"], d["metadata"]["name"]) for d in _documents(K8S / "services" / f"{name}.yaml")]
+        assert kinds == [("Deployment", f"{name}-api"), ("Service", name), ("HorizontalPodAutoscaler", f"{name}-api"),
+                         ("Deployment", f"{name}-worker")]
+        assert dsn in secrets[f"birlikte-{name}"]
+        assert ("BIRLIKTE_JWT_PRIVATE_KEY" in secrets[f"birlikte-{name}"]) == (name == "registry")
