@@ -2,7 +2,10 @@
 dead letters for what keeps failing.
 
 A handler's writes and the inbox row commit in one transaction; the message is acked only after
-that commit. A redelivery (the process died before its ack) finds the inbox row and is skipped.
+that commit. Messages already waiting in the prefetch window are handled together, in one
+transaction (one commit for the burst); if one of them fails, the burst is rolled back and
+handled message by message. A redelivery (the process died before its ack) finds the inbox row
+and is skipped.
 A failure is re-queued to the next delay queue — the copy confirmed before the original is acked —
 and after the last delay parked in the dead-letter queue with its error. Others keep flowing.
 """
@@ -60,43 +63,86 @@ class Consumer:
             declare(self.settings, self.service, [p for p, _ in self.handlers], conn.default_channel)
             self._producer = Producer(conn.channel())
             queue = Queue(queue_name(self.settings, self.service), no_declare=True)
-            with KombuConsumer(conn.default_channel, queues=[queue], callbacks=[self._on_message],
+            with KombuConsumer(conn.default_channel, queues=[queue], callbacks=[self._collect],
                                prefetch_count=self.settings.bus_prefetch, accept=None, no_ack=False):
                 while not stop.is_set():
+                    self._arrived: list = []
                     try:
                         conn.drain_events(timeout=0.5)
                     except TimeoutError:
                         conn.heartbeat_check()
+                        continue
+                    self._take_what_is_waiting(conn)
+                    self._process(self._arrived)
 
-    def _on_message(self, _body, message) -> None:
-        attempts = int((message.headers or {}).get(ATTEMPTS, 0))
-        try:
-            envelope = parse_envelope(message.body)
-        except InvalidEnvelope as exc:
-            self._park(message, attempts, f"invalid envelope: {exc}")
-            return
-        token = correlation_id.set(envelope.get("correlationid") or envelope["id"])
+    def _collect(self, _body, message) -> None:
+        self._arrived.append(message)
+
+    def _take_what_is_waiting(self, conn) -> None:
+        """Messages already delivered into our prefetch window join the batch; none is waited for."""
+        while len(self._arrived) < self.settings.bus_prefetch:
+            try:
+                conn.drain_events(timeout=0)
+            except (TimeoutError, BlockingIOError):
+                return
+
+    def _process(self, messages: list) -> None:
+        """Handle a batch in one transaction — each message's effects and inbox row together, then
+        one commit and the acks. If any handler fails, the batch is rolled back and its messages
+        are handled one by one, so that only the failing one is retried."""
+        parsed = []
+        for message in messages:
+            try:
+                parsed.append((message, parse_envelope(message.body)))
+            except InvalidEnvelope as exc:
+                self._park(message, self._attempts(message), f"invalid envelope: {exc}")
+        if len(parsed) > 1:
+            try:
+                with self.pool.connection() as conn, conn.transaction():
+                    for _message, envelope in parsed:
+                        self._handle_in(conn, envelope)
+            except Exception:
+                log.info("batch failed; handling its messages one by one", extra={"size": len(parsed)})
+            else:
+                for message, envelope in parsed:
+                    if self.after_commit is not None:
+                        self.after_commit(envelope)
+                    message.ack()
+                return
+        for message, envelope in parsed:
+            self._one(message, envelope)
+
+    @staticmethod
+    def _attempts(message) -> int:
+        return int((message.headers or {}).get(ATTEMPTS, 0))
+
+    def _one(self, message, envelope: dict) -> None:
         try:
             self.handle(envelope)
         except Exception:
-            self._retry(message, attempts, traceback.format_exc(limit=5))
+            self._retry(message, self._attempts(message), traceback.format_exc(limit=5))
             return
-        finally:
-            correlation_id.reset(token)
         if self.after_commit is not None:
             self.after_commit(envelope)
         message.ack()
 
     def handle(self, envelope: dict) -> bool:
         """Run the handler and record the message in one transaction; False if seen before."""
-        handler = self.handler_for(envelope["type"])
         with self.pool.connection() as conn, conn.transaction():
+            return self._handle_in(conn, envelope)
+
+    def _handle_in(self, conn, envelope: dict) -> bool:
+        token = correlation_id.set(envelope.get("correlationid") or envelope["id"])
+        try:
             first = conn.execute(
                 "INSERT INTO inbox (source, message_id, type) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
                 (envelope["source"], envelope["id"], envelope["type"])).fetchone()
+            handler = self.handler_for(envelope["type"])
             if first and handler is not None:
                 handler(conn, envelope)
-        return bool(first)
+            return bool(first)
+        finally:
+            correlation_id.reset(token)
 
     def _retry(self, message, attempts: int, error: str) -> None:
         step = attempts + 1
