@@ -51,10 +51,16 @@ class ConfirmingPublisher:
         self._settle(tag, multiple, self._nacked)
 
     def _settle(self, tag, multiple, into: set):
-        tags = [t for t in self._pending if t <= tag] if multiple else [tag]
-        for t in tags:
-            if t in self._pending:
-                into.add(self._pending.pop(t))
+        if not multiple:
+            if tag in self._pending:
+                into.add(self._pending.pop(tag))
+            return
+        # Tags were added in increasing order: everything up to `tag` sits at the front.
+        while self._pending:
+            first = next(iter(self._pending))
+            if first > tag:
+                return
+            into.add(self._pending.pop(first))
 
     def _on_return(self, exc, exchange, routing_key, message):
         log.debug("message unroutable: no queue is bound for it",
