@@ -120,6 +120,8 @@ class Settings:
     smtp_host: str = _setting("SMTP_HOST", _text, "localhost", "mail server notifications send through")
     smtp_port: int = _setting("SMTP_PORT", _positive_int, 25)
     smtp_starttls: bool = _setting("SMTP_STARTTLS", _bool, False, "upgrade the SMTP connection with STARTTLS")
+    smtp_ca_file: str | None = _setting("SMTP_CA_FILE", _text, None,
+                                        "CA bundle to trust for STARTTLS (a private mail relay); default: the system's")
     smtp_username: str | None = _setting("SMTP_USERNAME", _text, None)
     smtp_password: str | None = _setting("SMTP_PASSWORD", _text, None)
     smtp_timeout_seconds: float = _setting("SMTP_TIMEOUT_SECONDS", _positive_float, 30.0)

@@ -55,7 +55,7 @@ class Mailer:
         s = self.settings
         smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
         if s.smtp_starttls:
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=ssl.create_default_context(cafile=s.smtp_ca_file))
         if s.smtp_username:
             smtp.login(s.smtp_username, s.smtp_password or "")
         return smtp

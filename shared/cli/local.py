@@ -26,6 +26,7 @@ from shared.config import PREFIX, Settings, load_settings, settings_environment
 
 MEMORY_BROKER = "memory://"
 READY_TIMEOUT = 60.0
+MAIL_PORT_OFFSET = 25  # the mail catcher listens on port-base + 25 (8025 by default)
 STOP_TIMEOUT = 15.0
 
 
@@ -51,21 +52,22 @@ def up(*, mode: str, demo: bool, host: str, port_base: int, state_dir: str) -> i
                             # DSNs configured for another server do not apply to the embedded one
                             service_database_urls={} if embedded_db else base.service_database_urls)
     settings = keys.with_dev_keys(settings, state)
-    settings, mail_note = _choose_mail(settings, state)
     in_process = broker_url.startswith(MEMORY_BROKER)
     embedded = in_process or embedded_db
     label = "embedded mode" if embedded else "server mode"
     say(f"birlikte up: {label}")
     say(f"  database: {database_note}")
     say(f"  bus:      {broker_note}")
-    say(f"  mail:     {mail_note}")
     say("  processes: " + ("every service's API and worker in this one process (the in-memory bus is per process)"
                            if in_process else "each service's API and worker as processes of their own"))
-    busy = _busy_ports(host, port_base)
+    catch_mail = PREFIX + "SMTP_HOST" not in os.environ
+    busy = _busy_ports(host, port_base, with_mail=catch_mail)
     if busy:
         say(f"birlikte up: port(s) {', '.join(map(str, busy))} on {host} are in use "
             "(is Birlikte already running? choose others with --port-base)", err=True)
         return 1
+    settings, mail_note = _choose_mail(settings, state, port_base + MAIL_PORT_OFFSET if catch_mail else None)
+    say(f"  mail:     {mail_note}")
     try:
         _prepare(settings, demo)
         serve = _serve_in_process if in_process else _serve_children
@@ -111,21 +113,21 @@ def _choose_broker(base: Settings, mode: str) -> tuple[str, str]:
     return MEMORY_BROKER, "in-memory (kombu memory://): no RabbitMQ here; messages live only in this process"
 
 
-def _choose_mail(settings: Settings, state: Path) -> tuple[Settings, str]:
+def _choose_mail(settings: Settings, state: Path, catcher_port: int | None) -> tuple[Settings, str]:
     """The configured SMTP server, or a catcher that keeps each email as a file in the state directory."""
-    if PREFIX + "SMTP_HOST" in os.environ:
+    if catcher_port is None:
         return settings, f"SMTP at {settings.smtp_host}:{settings.smtp_port}"
     from shared.cli import mailcatcher
     directory = state / "mail"
-    _controller, port = mailcatcher.start(directory)  # a daemon thread; it ends with this process
+    _controller, port = mailcatcher.start(directory, port=catcher_port)  # a daemon thread; ends with this process
     return (settings.replace(smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False),
             f"no SMTP server configured: emails are kept as .eml files in {directory}")
 
 
-def _busy_ports(host: str, port_base: int) -> list[int]:
+def _busy_ports(host: str, port_base: int, *, with_mail: bool) -> list[int]:
     busy = []
-    for name in SERVICES:
-        port = port_for(name, port_base)
+    ports = [port_for(name, port_base) for name in SERVICES] + ([port_base + MAIL_PORT_OFFSET] if with_mail else [])
+    for port in ports:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:

@@ -2,7 +2,6 @@
 on localhost and written as .eml files under the state directory, to be opened in any mail reader."""
 from __future__ import annotations
 
-import socket
 import uuid
 from pathlib import Path
 
@@ -18,11 +17,8 @@ class _SaveToDisk:
         return "250 Message accepted for delivery"
 
 
-def start(directory: Path, host: str = "127.0.0.1") -> tuple[Controller, int]:
+def start(directory: Path, port: int, host: str = "127.0.0.1") -> tuple[Controller, int]:
     directory.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        port = sock.getsockname()[1]
     controller = Controller(_SaveToDisk(directory), hostname=host, port=port)
     controller.start()
     return controller, port
