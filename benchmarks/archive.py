@@ -20,6 +20,7 @@ import psycopg
 import requests
 from psycopg_pool import ConnectionPool
 
+from benchmarks.events import analyze
 from benchmarks.support import Load, bench_settings, free_port, load, ms, print_table, server
 from shared.auth.principal import Principal
 from shared.auth.tokens import TokenIssuer
@@ -114,8 +115,8 @@ def fill(settings, items: int) -> None:
                 copy.write_row(("publication", json.dumps({language: words(5)}), json.dumps({language: words(40)}),
                                 language, "{civil_society}", ("public", "members", "participants")[n % 3],
                                 "published", "bench"))
-        conn.execute("ANALYZE items")
         conn.commit()
+    analyze(settings, "archive")
 
 
 QUERIES = ["örgütlerin dayanışması", "gönüllüler", "governance", "volunteers"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -18,14 +19,22 @@ STOP_WITHIN = 30.0
 
 
 def _free_port_base() -> int:
-    """A base whose registry port (base + 1) is free right now."""
-    for _ in range(50):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port > 1025:
-            return port - 1
-    raise AssertionError("no free port found")
+    """A base whose every port `up` uses (base + 1…4, and + 25 for the mail catcher) is free now,
+    chosen below the ephemeral range, where the other tests' servers take their ports."""
+    for _ in range(200):
+        base = random.randrange(20000, 30000)
+        if all(_free(base + offset) for offset in (1, 2, 3, 4, 25)):
+            return base
+    raise AssertionError("no free port base found")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
 
 
 def _get(url: str) -> tuple[int, bytes]:
