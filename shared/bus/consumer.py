@@ -65,15 +65,19 @@ class Consumer:
             queue = Queue(queue_name(self.settings, self.service), no_declare=True)
             with KombuConsumer(conn.default_channel, queues=[queue], callbacks=[self._collect],
                                prefetch_count=self.settings.bus_prefetch, accept=None, no_ack=False):
+                self._arrived: list = []
                 while not stop.is_set():
-                    self._arrived: list = []
-                    try:
-                        conn.drain_events(timeout=0.5)
-                    except TimeoutError:
-                        conn.heartbeat_check()
-                        continue
+                    if not self._arrived:
+                        try:
+                            conn.drain_events(timeout=0.5)
+                        except TimeoutError:
+                            conn.heartbeat_check()
+                            continue
                     self._take_what_is_waiting(conn)
-                    self._process(self._arrived)
+                    # Swap the list out first: while a batch is handled (a retry's publish waits for
+                    # its confirm and so reads the socket), new deliveries land in a fresh list.
+                    batch, self._arrived = self._arrived, []
+                    self._process(batch)
 
     def _collect(self, _body, message) -> None:
         self._arrived.append(message)
