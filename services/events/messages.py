@@ -1,6 +1,9 @@
 """What the events service tells the others, written to the outbox in the caller's transaction."""
 from __future__ import annotations
 
+from psycopg.types.json import Jsonb
+
+from shared import contracts
 from shared.bus.outbox import publish
 
 SOURCE = "urn:birlikte:events"
@@ -17,7 +20,20 @@ _FIELDS = {
 
 
 def emit(cur, entity: str, action: str, row: dict, **extra) -> str:
-    """Write `events.<entity>.<action>` with the row's public fields and any extra ones."""
+    """Write `events.<entity>.<action>` with the row's public fields and any extra ones; an event's
+    change also goes into the change feed partners pull."""
     data = {name: row.get(name) for name in _FIELDS[entity]}
     data.update(extra)
-    return publish(cur.connection, f"events.{entity}.{action}", data, source=SOURCE, subject=str(row["id"]))
+    message_id = publish(cur.connection, f"events.{entity}.{action}", data, source=SOURCE, subject=str(row["id"]))
+    if entity == "event":
+        _record_change(cur, action, row, data)
+    return message_id
+
+
+def _record_change(cur, action: str, row: dict, data: dict) -> None:
+    concerned = [*row["organizer_ids"], *row["partner_ids"], *row["invited_ids"], *([row["host_id"]] if row["host_id"] else [])]
+    payload = contracts.validate(f"events.event.{action}", data)  # JSON-ready, as on the bus
+    if row.get("external_id"):
+        payload = {**payload, "external_source": str(row["external_source"]), "external_id": row["external_id"]}
+    cur.execute("INSERT INTO changes (event_id, type, organization_ids, visibility, payload) VALUES (%s, %s, %s, %s, %s)",
+                (row["id"], f"events.event.{action}", concerned, row["visibility"], Jsonb(payload)))

@@ -131,32 +131,50 @@ class Event(MethodView):
         if "organizer_ids" in changes:
             access.require_can_schedule_for(principal, changes["organizer_ids"])
         current = load_for_change(cur, "events", event_id, "event")
-        if current["status"] in rules.CLOSED:
-            abort_problem(409, f"Event is {current['status']}", "A completed or cancelled event cannot be changed.")
-        _local_times_in_stored_zone(changes, current)
-        changes = changed(shape.normalize(current), shape.normalize(changes))
-        if not changes:
-            return answer(shape.event(current, principal))
-        merged = {**current, **changes}
-        rules.check_times(merged)
-        rules.check_capacity(merged)
-        rules.check_series(cur, changes.get("series_id"))
-        rules.check_organizations(cur, changes, [f for f in ("organizer_ids", "host_id", "partner_ids", "invited_ids")
-                                                 if f in changes])
-        moved = current["status"] != "draft" and any(
-            changes.get(f, current[f]) != current[f] for f in MOVES)
-        if current["status"] != "draft":
-            rules.check_publishable(merged)
-        if moved:
-            changes.update(status="rescheduled", sequence=current["sequence"] + 1)
-        row = rows.update(cur, "events", event_id, shape.to_db(changes))
-        row = rules.fill_seats(cur, row)
-        if moved:
-            emit(cur, "event", "rescheduled", row, previous_starts_at=current["starts_at"],
-                 previous_ends_at=current["ends_at"])
-        elif current["status"] != "draft":
-            emit(cur, "event", "updated", row)
-        return answer(shape.event(row, principal))
+        return answer(shape.event(change_event(cur, current, changes), principal))
+
+
+def change_event(cur, current: dict, changes: dict, **extra) -> dict:
+    """Apply a change to a locked event after every rule; publish what it means (nothing for a
+    draft or when nothing changes). `extra` columns are written without counting as a change."""
+    if current["status"] in rules.CLOSED:
+        abort_problem(409, f"Event is {current['status']}", "A completed or cancelled event cannot be changed.")
+    _local_times_in_stored_zone(changes, current)
+    changes = changed(shape.normalize(current), shape.normalize(changes))
+    if not changes:
+        return current
+    merged = {**current, **changes}
+    rules.check_times(merged)
+    rules.check_capacity(merged)
+    rules.check_series(cur, changes.get("series_id"))
+    rules.check_organizations(cur, changes, [f for f in ("organizer_ids", "host_id", "partner_ids", "invited_ids")
+                                             if f in changes])
+    moved = current["status"] != "draft" and any(changes.get(f, current[f]) != current[f] for f in MOVES)
+    if current["status"] != "draft":
+        rules.check_publishable(merged)
+    if moved:
+        changes.update(status="rescheduled", sequence=current["sequence"] + 1)
+    row = rows.update(cur, "events", current["id"], shape.to_db({**changes, **extra}))
+    row = rules.fill_seats(cur, row)
+    if moved:
+        emit(cur, "event", "rescheduled", row, previous_starts_at=current["starts_at"],
+             previous_ends_at=current["ends_at"])
+    elif current["status"] != "draft":
+        emit(cur, "event", "updated", row)
+    return row
+
+
+def cancel_event(cur, current: dict, reason: str | None) -> dict:
+    """Cancel a locked event (nothing for one already cancelled); registrations stay."""
+    if current["status"] == "cancelled":
+        return current
+    if current["status"] == "completed":
+        abort_problem(409, "Event is completed", "A completed event cannot be cancelled.")
+    row = rows.update(cur, "events", current["id"], {"status": "cancelled", "cancelled_at": times.now(),
+                                                    "cancel_reason": reason})
+    if current["status"] != "draft":
+        emit(cur, "event", "cancelled", row, reason=reason)
+    return row
 
 
 def _local_times_in_stored_zone(changes: dict, current: dict) -> None:
@@ -202,12 +220,4 @@ class EventCancellation(MethodView):
         current, _ = load_visible(cur, event_id)
         access.require_manager(principal, current)
         current = load_for_change(cur, "events", event_id, "event")
-        if current["status"] == "cancelled":
-            return answer(shape.event(current, principal))
-        if current["status"] == "completed":
-            abort_problem(409, "Event is completed", "A completed event cannot be cancelled.")
-        row = rows.update(cur, "events", event_id, {"status": "cancelled", "cancelled_at": times.now(),
-                                                    "cancel_reason": data.get("reason")})
-        if current["status"] != "draft":
-            emit(cur, "event", "cancelled", row, reason=data.get("reason"))
-        return answer(shape.event(row, principal))
+        return answer(shape.event(cancel_event(cur, current, data.get("reason")), principal))
