@@ -1,0 +1,143 @@
+"""iCalendar (RFC 5545) feeds: the community's public events, an organization's, and a person's own.
+
+Calendar programs cannot send bearer tokens: the public and organization feeds hold public events
+only; the personal feed is a private, revocable URL. Each event keeps its UID; SEQUENCE rises with
+every reschedule; cancelled events stay with STATUS:CANCELLED; times are in the event's own zone
+with its VTIMEZONE. An ETag over what the feed contains lets clients poll with If-None-Match for
+the price of one small query.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timezone
+
+import icalendar
+from flask import Response, request, url_for
+from flask.views import MethodView
+from marshmallow import Schema, fields
+
+from shared.auth.flask import current_principal
+from shared.http.blueprint import Blueprint
+from shared.http.db import cursor
+from shared.http.problems import abort_problem
+from services.events import directory, times
+
+blp = Blueprint("calendars", __name__, description="iCalendar feeds for calendar programs.")
+PRODID = "-//Birlikte//Learning Community events//EN"
+LIVE = "status <> 'draft' AND ends_at > now() - interval '180 days'"
+
+
+def _title(texts: dict, language: str) -> str:
+    return texts.get(language) or texts.get("en") or texts.get("tr") or next(iter(texts.values()), "")
+
+
+def _calendar(rows: list[dict], name: str, language: str, *, with_links: bool) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    stamp = datetime.now(timezone.utc)
+    for row in rows:
+        zone = times.zone(row["time_zone"])
+        event = icalendar.Event()
+        event.add("uid", f"{row['id']}@birlikte")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", row["starts_at"].astimezone(zone))
+        event.add("dtend", row["ends_at"].astimezone(zone))
+        event.add("sequence", row["sequence"])
+        event.add("last-modified", row["updated_at"])
+        event.add("summary", _title(row["title"], language))
+        description = _title(row["description"], language) if row["description"] else ""
+        if description:
+            event.add("description", description)
+        event.add("status", "CANCELLED" if row["status"] == "cancelled" else "CONFIRMED")
+        if row["venue"]:
+            event.add("location", ", ".join(v for v in (row["venue"].get("name"), row["venue"].get("city")) if v))
+        elif with_links and row["online_url"]:
+            event.add("location", row["online_url"])
+        if with_links and row["online_url"]:
+            event.add("url", row["online_url"])
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _feed(where: str, params: tuple, name: str, *, with_links: bool = False, extra_tag: str = "") -> Response:
+    """Answer 304 when the client's ETag still matches (one aggregate query), else the feed."""
+    cur = cursor()
+    cur.execute(f"SELECT count(*) AS n, max(updated_at) AS latest, sum(version) AS versions FROM events WHERE {where}",  # noqa: S608
+                params)
+    summary = cur.fetchone()
+    language = request.args.get("lang", "en") if request.args.get("lang") in ("tr", "en") else "en"
+    tag = hashlib.sha256(f"{summary['n']}|{summary['latest']}|{summary['versions']}|{language}|{extra_tag}".encode()
+                         ).hexdigest()[:32]
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "private, max-age=300"}
+    if request.if_none_match.contains(tag):
+        return Response(status=304, headers=headers)
+    cur.execute(f"SELECT * FROM events WHERE {where} ORDER BY starts_at, id", params)  # noqa: S608
+    body = _calendar(cur.fetchall(), name, language, with_links=with_links)
+    return Response(body, mimetype="text/calendar", headers={**headers, "Content-Disposition": 'inline; filename="birlikte.ics"'})
+
+
+@blp.route("/calendars/public.ics")
+class PublicCalendar(MethodView):
+    def get(self):
+        """The community's public events (no token needed)."""
+        return _feed(f"{LIVE} AND visibility = 'public'", (), "Birlikte")
+
+
+@blp.route("/calendars/organizations/<uuid:organization_id>.ics")
+class OrganizationCalendar(MethodView):
+    def get(self, organization_id):
+        """The public events an organization organizes, hosts or partners."""
+        return _feed(f"{LIVE} AND visibility = 'public' AND (organizer_ids @> ARRAY[%s]::uuid[] OR host_id = %s "
+                     "OR partner_ids @> ARRAY[%s]::uuid[])", (organization_id,) * 3, "Birlikte — organization")
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@blp.route("/calendars/personal/<string:token>.ics")
+class PersonalCalendar(MethodView):
+    def get(self, token):
+        """The events a person registered for (a private URL; the online links included)."""
+        cur = cursor()
+        cur.execute("SELECT person_id FROM calendar_tokens WHERE token_hash = %s AND revoked_at IS NULL", (_hash(token),))
+        found = cur.fetchone()
+        if found is None:
+            abort_problem(404, "No such calendar", "This calendar link is unknown or was revoked.")
+        cur.execute("SELECT count(*) AS n, max(updated_at) AS latest FROM registrations WHERE person_id = %s",
+                    (found["person_id"],))
+        registrations = cur.fetchone()
+        return _feed(f"{LIVE} AND id IN (SELECT event_id FROM registrations WHERE person_id = %s "
+                     "AND status = 'registered')", (found["person_id"],), "Birlikte — my events", with_links=True,
+                     extra_tag=f"{registrations['n']}|{registrations['latest']}")
+
+
+class CalendarLink(Schema):
+    url = fields.String(metadata={"description": "private: anyone with it sees your events; shown once"})
+
+
+@blp.route("/me/calendar")
+class MyCalendar(MethodView):
+    @blp.response(201, CalendarLink)
+    def post(self):
+        """Make (or replace) your private calendar URL; the previous one stops working."""
+        person = directory.as_person_id(current_principal().subject)
+        if person is None:
+            abort_problem(403, "Forbidden", "Only people have a personal calendar.")
+        cur = cursor()
+        cur.execute("UPDATE calendar_tokens SET revoked_at = now() WHERE person_id = %s AND revoked_at IS NULL", (person,))
+        token = secrets.token_urlsafe(24)
+        cur.execute("INSERT INTO calendar_tokens (token_hash, person_id) VALUES (%s, %s)", (_hash(token), person))
+        return {"url": url_for("calendars.PersonalCalendar", token=token, _external=True)}
+
+    @blp.response(204)
+    def delete(self):
+        """Revoke your private calendar URL."""
+        person = directory.as_person_id(current_principal().subject)
+        cursor().execute("UPDATE calendar_tokens SET revoked_at = now() WHERE person_id = %s AND revoked_at IS NULL",
+                         (person,))
