@@ -20,8 +20,7 @@ import psycopg
 import requests
 from psycopg_pool import ConnectionPool
 
-from benchmarks.events import analyze
-from benchmarks.support import Load, bench_settings, free_port, load, ms, print_table, server
+from benchmarks.support import Load, analyze, bench_settings, free_port, load, ms, print_table, server
 from shared.auth.principal import Principal
 from shared.auth.tokens import TokenIssuer
 from shared.migrations import migrate

@@ -23,7 +23,8 @@ from pathlib import Path
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from benchmarks.support import Load, bench_settings, free_port, load, ms, percentile, print_table, server
+from benchmarks.support import (
+    Load, analyze, bench_settings, free_port, load, ms, percentile, print_table, raw_queries, server)
 from shared.auth.principal import Principal
 from shared.auth.tokens import TokenIssuer
 from shared.http.pagination import encode_cursor
@@ -75,13 +76,6 @@ def fill(settings, events: int, registrations: int) -> dict:
     return {"orgs": orgs, "people": people}
 
 
-def analyze(settings, schema: str) -> None:
-    """Fresh statistics, as autovacuum would gather: as the tables' owner (the service role cannot)."""
-    with psycopg.connect(settings.database_url, autocommit=True) as conn:
-        conn.execute(f"ANALYZE {schema}.events, {schema}.registrations" if schema == "events"
-                     else f"ANALYZE {schema}.items")
-
-
 def listing(settings, ids: dict, seconds: float) -> list[tuple]:
     member_org = str(ids["orgs"][0])
     principal = Principal(subject=str(ids["people"][0]), roles=frozenset({"member"}), member_of=frozenset({member_org}))
@@ -117,7 +111,7 @@ def listing(settings, ids: dict, seconds: float) -> list[tuple]:
                     keyset = " AND (starts_at, id) > (%s, %s)" if after else ""
                     sql = f"SELECT * FROM events WHERE {condition}{extra}{keyset} ORDER BY starts_at, id LIMIT 51"
                     args = (*params, *extra_params, *(deep if after else ()))
-                    raw = _raw_queries(raw_pool, sql, args, threads=16, seconds=seconds)
+                    raw = raw_queries(raw_pool, sql, args, threads=16, seconds=seconds)
                     rounds.setdefault((label, depth), []).append((ours, raw))
         for key, measured in rounds.items():
             ours = sorted((m[0] for m in measured), key=lambda r: r.rate)[len(measured) // 2]
@@ -136,25 +130,6 @@ def listing(settings, ids: dict, seconds: float) -> list[tuple]:
         rows.append((f"list {label}: deep / first page rate", f"{flat:.2f}", f"{raw_deep.rate / raw_first.rate:.2f}",
                      "", "≈ 1 (flat)", "yes" if flat > 0.8 else "NO"))
     return rows
-
-
-def _raw_queries(pool, sql: str, args, threads: int, seconds: float) -> Load:
-    deadline = time.perf_counter() + seconds
-
-    def worker():
-        latencies = []
-        with pool.connection() as conn:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                conn.execute(sql, args).fetchall()
-                conn.commit()
-                latencies.append(time.perf_counter() - started)
-        return latencies
-
-    started = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool_:
-        latencies = [x for part in pool_.map(lambda _: worker(), range(threads)) for x in part]
-    return Load(requests=len(latencies), seconds=time.perf_counter() - started, latencies=latencies)
 
 
 def contention(settings, ids: dict, people_per_event: int = 150, events: int = 4) -> list[tuple]:

