@@ -21,13 +21,17 @@
    distinct people (member tokens: subject the person, member_of their organization) through
    POST /events/<id>/registrations; against it, 32 threads run the bare transaction (lock the
    event row, insert the registration, update the counters) on other events of the same shape.
-   Afterwards: no event holds more people than its seats, the counters match the rows, seats
-   went first come first served and the waitlist positions the API gave are 1..W.
+   The API does more than that transaction: it verifies the token, validates the body, loads
+   the event as the caller may see it, checks the organization, person and membership copies,
+   looks up overlapping registrations, counts the waitlist position and writes an outbox
+   message. Afterwards: no event holds more people than its seats, the counters match the rows,
+   seats went first come first served and the waitlist positions the API gave are 1..W.
 
 Nothing here asserts a timing: the machine is shared by the load client, gunicorn and
-PostgreSQL, and noisy. Rounds alternate first and deep pages (ABBA) and the deep ÷ first figure
-is the median of each round's own ratio, so slow drifts of the machine cancel out. The
-correctness checks decide the exit status.
+PostgreSQL, and noisy. Rounds alternate their order (ABBA: first and deep pages; API and raw
+registrations), rates are the median round's, and the deep ÷ first figure is the median of each
+round's own ratio, so slow drifts of the machine cancel out. The correctness checks decide the
+exit status.
 """
 from __future__ import annotations
 
@@ -771,7 +775,7 @@ def contention(settings: Settings, community: Community, port: int, report: Repo
         raw_events = _contention_events(conn, community, k, "raw")
     order = rng.sample(range(len(community.people)), len(community.people))   # people in the order they come
     # A token costs an RSA signature: enough people for the API at several times its rate here.
-    api_people = order[: min(len(order), int(args.duration * 1500 / k) + 50)]
+    api_people = order[: min(len(order), int(args.rounds * args.duration * 1000 / k) + 50)]
     issuer = TokenIssuer(settings)
     began = time.perf_counter()
     heads = []
@@ -779,8 +783,8 @@ def contention(settings: Settings, community: Community, port: int, report: Repo
         token = issuer.issue(community.people[p], roles=("member",), member_of=(community.org_of(p),))
         heads.append((f"Authorization: Bearer {token}\r\n", _json({"organization_id": community.org_of(p)}).encode()))
     print(f"  {len(heads):,} member tokens issued in {time.perf_counter() - began:.1f} s; {k} + {k} events of "
-          f"{SEATS} seats; {args.contention_connections} connections / threads for {args.duration:g} s each",
-          flush=True)
+          f"{SEATS} seats; {args.contention_connections} connections / threads; {args.rounds} rounds × "
+          f"{args.duration:g} s, the same events all along (their waitlists grow)", flush=True)
 
     counter = itertools.count()
     answers: dict[str, list[tuple[str, int | None]]] = {e: [] for e in ours_events}
@@ -801,10 +805,6 @@ def contention(settings: Settings, community: Community, port: int, report: Repo
         answers[event].append((data["status"], data["waitlist_position"]))
         return True
 
-    ours = http_load(port, args.contention_connections, next_registration, seconds=args.duration, answer=answered)
-    if ours.problems:
-        print("  registration problems: " + " | ".join(ours.problems), flush=True)
-
     raw_counter = itertools.count()
 
     def register(conn):
@@ -823,18 +823,34 @@ def contention(settings: Settings, community: Community, port: int, report: Repo
                          "waitlist_count = waitlist_count + %s, updated_at = now() WHERE id = %s",
                          (int(status == "registered"), int(status == "waitlisted"), event_id))
 
+    samples: dict[str, list[Sample]] = {"ours": [], "raw": []}
     raw_conns = [connect_service(settings, autocommit=True) for _ in range(args.contention_connections)]
     try:
-        raw = thread_load(raw_conns, register, seconds=args.duration)
+        for round_ in range(args.rounds):
+            for side in ("ours", "raw") if round_ % 2 == 0 else ("raw", "ours"):   # ABBA, as for the listings
+                if side == "ours":
+                    sample = http_load(port, args.contention_connections, next_registration, seconds=args.duration,
+                                       answer=answered)
+                else:
+                    sample = thread_load(raw_conns, register, seconds=args.duration)
+                samples[side].append(sample)
+            print(f"  round {round_ + 1}: API {samples['ours'][-1].done:,} registrations in "
+                  f"{samples['ours'][-1].seconds:.1f} s ({samples['ours'][-1].rate:,.1f}/s); raw "
+                  f"{samples['raw'][-1].done:,} in {samples['raw'][-1].seconds:.1f} s "
+                  f"({samples['raw'][-1].rate:,.1f}/s)", flush=True)
     finally:
         for conn in raw_conns:
             conn.close()
-    if raw.problems:
-        print("  raw registration problems: " + " | ".join(raw.problems), flush=True)
-    print(f"  API: {ours.done:,} registrations in {ours.seconds:.1f} s; raw: {raw.done:,} in {raw.seconds:.1f} s",
-          flush=True)
+    ours, raw = (Sample(done=sum(s.done for s in samples[side]), seconds=sum(s.seconds for s in samples[side]),
+                        latencies=[x for s in samples[side] for x in s.latencies],
+                        failures=sum(s.failures for s in samples[side]),
+                        problems=[p for s in samples[side] for p in s.problems][:3]) for side in ("ours", "raw"))
+    for side, sample in (("API", ours), ("raw", raw)):
+        if sample.problems:
+            print(f"  {side} registration problems: " + " | ".join(sample.problems), flush=True)
     name = "POST /events/<id>/registrations, 32 racing"
-    report.figure(f"{name}: registrations/s", ours.rate, raw.rate, "/s")
+    report.figure(f"{name}: registrations/s (median round)", statistics.median(s.rate for s in samples["ours"]),
+                  statistics.median(s.rate for s in samples["raw"]), "/s")
     report.figure(f"{name}: p50 ms", percentile(ours.latencies, 50) * 1000, percentile(raw.latencies, 50) * 1000, "ms")
     report.figure(f"{name}: p99 ms", percentile(ours.latencies, 99) * 1000, percentile(raw.latencies, 99) * 1000, "ms")
 
@@ -920,7 +936,7 @@ def main(argv=None) -> int:
     parser.add_argument("--events", type=int, help="events to load (default 100000; --quick 2000)")
     parser.add_argument("--registrations", type=int, help="registrations to load (default 1000000; --quick 20000)")
     parser.add_argument("--duration", type=float, help="seconds per measurement (default 4; --quick 1)")
-    parser.add_argument("--rounds", type=int, help="listing rounds; medians reported (default 5; --quick 1)")
+    parser.add_argument("--rounds", type=int, help="rounds of each measurement; medians reported (default 5; --quick 1)")
     parser.add_argument("--connections", type=int, default=16, help="listing connections / threads")
     parser.add_argument("--contention-connections", type=int, default=32, help="registering connections / threads")
     parser.add_argument("--contention-events", type=int, default=4, help="events of 30 seats raced for, per side")
