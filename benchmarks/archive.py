@@ -115,7 +115,7 @@ def fill(settings, items: int) -> None:
                                 language, "{civil_society}", ("public", "members", "participants")[n % 3],
                                 "published", "bench"))
         conn.commit()
-    analyze(settings, "archive")
+    analyze(settings, "archive.items")
 
 
 QUERIES = ["örgütlerin dayanışması", "gönüllüler", "governance", "volunteers"]

@@ -3,7 +3,6 @@ percentiles and a table."""
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import os
 import socket
@@ -186,27 +185,8 @@ def median(values) -> float:
     return statistics.median(values)
 
 
-def analyze(settings, schema: str) -> None:
+def analyze(settings, *tables: str) -> None:
     """Fresh statistics, as autovacuum would gather: as the tables' owner (the service role cannot)."""
     with psycopg.connect(settings.database_url, autocommit=True) as conn:
-        conn.execute(f"ANALYZE {schema}.events, {schema}.registrations" if schema == "events"
-                     else f"ANALYZE {schema}.items")
-
-
-def raw_queries(pool, sql: str, args, threads: int, seconds: float) -> Load:
-    deadline = time.perf_counter() + seconds
-
-    def worker():
-        latencies = []
-        with pool.connection() as conn:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                conn.execute(sql, args).fetchall()
-                conn.commit()
-                latencies.append(time.perf_counter() - started)
-        return latencies
-
-    started = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool_:
-        latencies = [x for part in pool_.map(lambda _: worker(), range(threads)) for x in part]
-    return Load(requests=len(latencies), seconds=time.perf_counter() - started, latencies=latencies)
+        conn.execute(sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(
+            sql.Identifier(*table.split(".")) for table in tables)))
