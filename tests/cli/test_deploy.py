@@ -239,14 +239,3 @@ def test_kubectl_renders_the_kustomization_when_available():
     for name in SERVICES:
         assert {("Deployment", f"{name}-api"), ("Deployment", f"{name}-worker"), ("Service", name),
                 ("HorizontalPodAutoscaler", f"{name}-api")} <= rendered
-
-
-def test_docker_compose_accepts_the_file_when_available(tmp_path):
-    docker = shutil.which("docker")
-    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
-        pytest.skip("docker compose is not installed")
-    env_file = tmp_path / "test.env"
-    env_file.write_text((DEPLOY / ".env.example").read_text())
-    result = subprocess.run([docker, "compose", "-f", str(DEPLOY / "compose.yaml"), "--env-file", str(env_file),
-                             "config", "--quiet"], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
