@@ -132,7 +132,7 @@ def handlers(settings: Settings) -> list:
         def handle(conn, envelope):
             function(settings, conn, envelope)
             with conn.cursor() as cur:
-                webhooks.enqueue(cur, envelope)
+                webhooks.enqueue(cur, settings, envelope)
         return handle
     return [
         ("registry.person.*", bind(copy_person)),

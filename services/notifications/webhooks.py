@@ -1,10 +1,21 @@
 """Webhooks to partner organizations' systems, signed per the Standard Webhooks specification.
 
-A message that concerns an organization (it organizes, hosts or partners an event, or someone
-registered on its behalf) becomes one delivery per matching subscription, keyed by the message's
-id so that a redelivered message delivers nothing twice. Deliveries are claimed, POSTed with
-`webhook-id`, `webhook-timestamp` and `webhook-signature`, and retried with growing delays and
-jitter; a subscription that keeps failing is disabled. Every attempt is logged for the partner.
+A message that concerns an organization (it organizes, hosts or partners an event; someone
+registered on its behalf or for an event it organizes) becomes one delivery per matching active
+subscription, keyed by the message's id so that a redelivered message delivers nothing twice.
+
+Deliveries are claimed (FOR UPDATE SKIP LOCKED, the claim committed before anything is sent),
+POSTed with `webhook-id`, `webhook-timestamp` and `webhook-signature`, and retried after
+`webhook_retry_delays` with ±20 % jitter; after the last delay a delivery has failed. Every failed
+attempt extends the subscription's run of failures, and at `webhook_max_failures` the subscription
+is disabled: its pending deliveries wait until its owner re-enables it. Every attempt is logged
+for the partner. A claim is a lease (`send_lease_seconds`): a dead worker's claims are taken over,
+and a worker whose lease was taken over (or whose delivery was redelivered meanwhile) records
+its attempt but changes nothing else.
+
+The URL's host is resolved and checked at subscription and again at each delivery (DNS can
+change), and the POST goes to the addresses that were checked, so a host cannot be re-pointed
+at an internal address between the check and the connection.
 """
 from __future__ import annotations
 
@@ -16,12 +27,18 @@ import random
 import secrets
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import requests
 from psycopg.types.json import Jsonb
+from requests.adapters import HTTPAdapter
 from standardwebhooks.webhooks import Webhook
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 from shared.bus.outbox import publish
 from shared.bus.topology import pattern_matches
@@ -29,8 +46,10 @@ from shared.config import Settings
 
 log = logging.getLogger(__name__)
 SOURCE = "urn:birlikte:notifications"
-BATCH = 50
-LEASE_SECONDS = 120
+BATCH = 20            # deliveries claimed at once
+THREADS = 4           # sent concurrently, so one slow receiver does not hold up the others
+JITTER = (0.8, 1.2)
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class UnsafeUrl(ValueError):
@@ -38,86 +57,187 @@ class UnsafeUrl(ValueError):
 
 
 def new_secret() -> str:
+    """whsec_ + base64 of 24 random bytes, as Standard Webhooks prescribes."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
-def check_url(url: str, allow_private: bool) -> None:
-    """Refuse what is not http(s), and hosts on private, loopback or otherwise internal addresses."""
+# --- URL safety -------------------------------------------------------------------------------
+
+def _internal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if ip.version == 6:  # an IPv4 address wrapped in IPv6 is judged as the IPv4 address it carries
+        embedded = ip.ipv4_mapped or (ip.sixtofour) or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None and _internal(embedded):
+            return True
+    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
+            or ip.is_unspecified or not ip.is_global)
+
+
+def resolve(url: str, allow_private: bool) -> list[str]:
+    """The addresses to POST `url` to; UnsafeUrl for what is not http(s), does not resolve, or
+    resolves to a private, loopback, link-local, reserved, multicast or unspecified address
+    (unless `allow_private`)."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UnsafeUrl("Use an http(s) URL with a host name.")
-    if allow_private:
-        return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except socket.gaierror as exc:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise UnsafeUrl(f"The URL's port is not valid: {exc}.") from exc
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
         raise UnsafeUrl(f"The host {parts.hostname} does not resolve: {exc}.") from exc
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
-                or ip.is_unspecified):
-            raise UnsafeUrl(f"{parts.hostname} resolves to {ip}, an internal address; webhooks go to public hosts.")
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not allow_private:
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%")[0])
+            if _internal(ip):
+                raise UnsafeUrl(f"{parts.hostname} resolves to {ip}, an internal address; "
+                                "webhooks go to public hosts.")
+    return addresses
 
+
+def check_url(url: str, allow_private: bool) -> None:
+    resolve(url, allow_private)
+
+
+def _pinned(base: type, addresses: list[str]) -> type:
+    """A urllib3 connection that connects to the checked addresses only (TLS still verifies the
+    certificate against the URL's host name, and Host is the URL's)."""
+    class Pinned(base):
+        def _new_conn(self):
+            error: OSError | None = None
+            for address in addresses:
+                try:
+                    return urllib3_connection.create_connection(
+                        (address, self.port), self.timeout, source_address=self.source_address,
+                        socket_options=self.socket_options)
+                except OSError as exc:
+                    error = exc
+            if isinstance(error, TimeoutError):
+                raise ConnectTimeoutError(self, f"Connection to {self.host} timed out.") from error
+            raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
+    return Pinned
+
+
+class _PinnedAdapter(HTTPAdapter):
+    def __init__(self, addresses: list[str]):
+        self.addresses = addresses
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("PinnedPool", (HTTPConnectionPool,),
+                         {"ConnectionCls": _pinned(HTTPConnection, self.addresses)}),
+            "https": type("PinnedTLSPool", (HTTPSConnectionPool,),
+                          {"ConnectionCls": _pinned(HTTPSConnection, self.addresses)}),
+        }
+
+
+def _post(url: str, addresses: list[str], body: bytes, headers: dict, timeout: float) -> int:
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy from the environment: the checked address is where it goes
+        session.mount("http://", _PinnedAdapter(addresses))
+        session.mount("https://", _PinnedAdapter(addresses))
+        # stream: the receiver's body is never read, so a huge answer costs nothing
+        with session.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False,
+                          stream=True) as response:
+            return response.status_code
+
+
+# --- Fan-in -----------------------------------------------------------------------------------
 
 def _organizations(cur, envelope: dict) -> set[str]:
     data = envelope["data"]
     if envelope["type"].startswith("events.event."):
-        ids = [*data.get("organizer_ids", []), *data.get("partner_ids", [])]
-        if data.get("host_id"):
-            ids.append(data["host_id"])
-        return {str(i) for i in ids}
+        ids = [*(data.get("organizer_ids") or ()), *(data.get("partner_ids") or ()), data.get("host_id")]
+        return {str(i) for i in ids if i}
     if envelope["type"].startswith("events.registration."):
-        cur.execute("SELECT organizer_ids, partner_ids FROM events WHERE id = %s", (data["event_id"],))
+        ids = {str(data["organization_id"])} if data.get("organization_id") else set()
+        cur.execute("SELECT organizer_ids FROM events WHERE id = %s", (data["event_id"],))
         event = cur.fetchone()
-        ids = {str(data["organization_id"])}
         if event:
-            ids |= {str(i) for i in [*event["organizer_ids"], *event["partner_ids"]]}
+            ids |= {str(i) for i in event["organizer_ids"]}
         return ids
     return set()
 
 
-def enqueue(cur, envelope: dict) -> int:
-    """One delivery per active subscription that wants this message; none twice for one message."""
+def enqueue(cur, settings: Settings, envelope: dict) -> int:
+    """One delivery per active subscription of a concerned organization whose patterns match the
+    message; the message's id as webhook-id, so a redelivered message makes none twice."""
     organizations = _organizations(cur, envelope)
     if not organizations:
         return 0
     cur.execute("SELECT id, event_types FROM webhook_subscriptions WHERE status = 'active' "
-                "AND organization_id = ANY(%s::uuid[])", (sorted(organizations),))
-    payload = {"type": envelope["type"], "timestamp": envelope.get("time"), "data": envelope["data"]}
+                "AND organization_id = ANY(%s::uuid[]) ORDER BY id", (sorted(organizations),))
+    wanting = [s["id"] for s in cur.fetchall()
+               if any(pattern_matches(p, envelope["type"]) for p in s["event_types"])]
+    payload = Jsonb({"type": envelope["type"], "timestamp": envelope.get("time"), "data": envelope["data"]})
     made = 0
-    for subscription in cur.fetchall():
-        if any(pattern_matches(p, envelope["type"]) for p in subscription["event_types"]):
-            cur.execute("INSERT INTO webhook_deliveries (subscription_id, webhook_id, event_type, payload) "
-                        "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                        (subscription["id"], envelope["id"], envelope["type"], Jsonb(payload)))
-            made += cur.rowcount
+    for subscription_id in wanting:
+        cur.execute("INSERT INTO webhook_deliveries (subscription_id, webhook_id, event_type, payload) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (subscription_id, webhook_id) DO NOTHING",
+                    (subscription_id, envelope["id"], envelope["type"], payload))
+        made += cur.rowcount
     return made
 
 
+# --- Delivery ---------------------------------------------------------------------------------
+
 def deliver_due(pool, settings: Settings) -> int:
-    """Deliver what is due; returns how many deliveries succeeded."""
+    """Deliver what is due (of active subscriptions); returns how many deliveries succeeded."""
+    _release_expired(pool, settings)
     delivered = 0
+    with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="webhook") as executor:
+        while True:
+            batch = _claim(pool)
+            delivered += sum(executor.map(lambda d: _attempt(pool, settings, d), batch))
+            if len(batch) < BATCH:
+                return delivered
+
+
+def _release_expired(pool, settings: Settings) -> None:
+    """Claims older than the lease belong to a worker that died mid-delivery: try them again."""
     with pool.connection() as conn:
-        conn.execute("UPDATE webhook_deliveries SET status = 'pending' WHERE status = 'sending' "
-                     "AND claimed_at < now() - make_interval(secs => %s)", (LEASE_SECONDS,))
-    while True:
-        with pool.connection() as conn:
-            batch = conn.execute(
-                """UPDATE webhook_deliveries d SET status = 'sending', claimed_at = now(), attempts = attempts + 1
-                   FROM webhook_subscriptions s
-                   WHERE d.id IN (SELECT d2.id FROM webhook_deliveries d2 JOIN webhook_subscriptions s2
-                                  ON s2.id = d2.subscription_id AND s2.status = 'active'
-                                  WHERE d2.status = 'pending' AND d2.next_attempt_at <= now()
-                                  ORDER BY d2.next_attempt_at LIMIT %s FOR UPDATE OF d2 SKIP LOCKED)
-                     AND s.id = d.subscription_id
-                   RETURNING d.*, s.url, s.secret, s.organization_id""", (BATCH,)).fetchall()
-        for delivery in batch:
-            delivered += _attempt(pool, settings, delivery)
-        if len(batch) < BATCH:
-            return delivered
+        conn.execute("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now() "
+                     "WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => %s)",
+                     (settings.send_lease_seconds,))
+
+
+def _claim(pool) -> list[dict]:
+    """Claim (and commit the claim of) up to BATCH due deliveries of active subscriptions."""
+    with pool.connection() as conn:
+        return conn.execute(
+            """WITH due AS (
+                   SELECT d.id FROM webhook_deliveries d
+                   JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.status = 'active'
+                   WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                   ORDER BY d.next_attempt_at LIMIT %s FOR UPDATE OF d SKIP LOCKED)
+               UPDATE webhook_deliveries d SET status = 'sending', claimed_at = clock_timestamp(),
+                   attempts = d.attempts + 1
+               FROM due, webhook_subscriptions s
+               WHERE d.id = due.id AND s.id = d.subscription_id
+               RETURNING d.*, s.url, s.secret, s.organization_id""", (BATCH,)).fetchall()
+
+
+def _renew(pool, delivery: dict) -> bool:
+    """Refresh the lease just before sending; False when the claim is no longer ours."""
+    with pool.connection() as conn:
+        row = conn.execute("UPDATE webhook_deliveries SET claimed_at = clock_timestamp() "
+                           "WHERE id = %s AND status = 'sending' AND claimed_at = %s RETURNING claimed_at",
+                           (delivery["id"], delivery["claimed_at"])).fetchone()
+    if row is None:
+        return False
+    delivery["claimed_at"] = row["claimed_at"]
+    return True
 
 
 def _attempt(pool, settings: Settings, delivery: dict) -> int:
+    if not _renew(pool, delivery):
+        return 0
     body = json.dumps(delivery["payload"], separators=(",", ":"), ensure_ascii=False)
     sent_at = datetime.now(timezone.utc)
     headers = {"webhook-id": delivery["webhook_id"], "webhook-timestamp": str(int(sent_at.timestamp())),
@@ -125,18 +245,23 @@ def _attempt(pool, settings: Settings, delivery: dict) -> int:
                "Content-Type": "application/json", "User-Agent": "Birlikte-Webhooks/1"}
     began, status, error = time.perf_counter(), None, None
     try:
-        check_url(delivery["url"], settings.webhook_allow_private)  # DNS may have changed since subscribing
-        response = requests.post(delivery["url"], data=body.encode(), headers=headers,
-                                 timeout=settings.webhook_timeout_seconds, allow_redirects=False)
-        status = response.status_code
+        addresses = resolve(delivery["url"], settings.webhook_allow_private)  # DNS may have changed
+        status = _post(delivery["url"], addresses, body.encode(), headers, settings.webhook_timeout_seconds)
         if not 200 <= status < 300:
             error = f"HTTP {status}"
     except (requests.RequestException, UnsafeUrl) as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
+    except Exception as exc:  # whatever else went wrong, it is this attempt's failure, not the worker's
+        log.exception("webhook delivery crashed")
+        error = f"{type(exc).__name__}: {exc}"[:500]
     duration = int((time.perf_counter() - began) * 1000)
     with pool.connection() as conn, conn.transaction():
-        conn.execute("INSERT INTO webhook_attempts (delivery_id, status_code, error, duration_ms) VALUES (%s, %s, %s, %s)",
-                     (delivery["id"], status, error, duration))
+        conn.execute("INSERT INTO webhook_attempts (delivery_id, status_code, error, duration_ms) "
+                     "VALUES (%s, %s, %s, %s)", (delivery["id"], status, error, duration))
+        still_ours = conn.execute("SELECT 1 FROM webhook_deliveries WHERE id = %s AND status = 'sending' "
+                                  "AND claimed_at = %s FOR UPDATE", (delivery["id"], delivery["claimed_at"])).fetchone()
+        if still_ours is None:  # taken over after the lease, or redelivered meanwhile: theirs to settle
+            return 0
         if error is None:
             _succeeded(conn, delivery, status)
             return 1
@@ -145,36 +270,40 @@ def _attempt(pool, settings: Settings, delivery: dict) -> int:
 
 
 def _succeeded(conn, delivery: dict, status: int) -> None:
-    conn.execute("UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now(), last_status_code = %s, "
-                 "last_error = NULL WHERE id = %s", (status, delivery["id"]))
-    conn.execute("UPDATE webhook_subscriptions SET consecutive_failures = 0 WHERE id = %s", (delivery["subscription_id"],))
-    _announce(conn, "webhook_delivered", delivery)
+    conn.execute("UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now(), claimed_at = NULL, "
+                 "last_status_code = %s, last_error = NULL WHERE id = %s", (status, delivery["id"]))
+    conn.execute("UPDATE webhook_subscriptions SET consecutive_failures = 0 WHERE id = %s AND consecutive_failures > 0",
+                 (delivery["subscription_id"],))
+    _announce(conn, "webhook_delivered", delivery, status)
 
 
-def _failed(conn, settings: Settings, delivery: dict, status, error: str) -> None:
+def _failed(conn, settings: Settings, delivery: dict, status: int | None, error: str) -> None:
     delays = settings.webhook_retry_delays
-    final = delivery["attempts"] > len(delays)
-    if final:
-        conn.execute("UPDATE webhook_deliveries SET status = 'failed', last_status_code = %s, last_error = %s "
-                     "WHERE id = %s", (status, error, delivery["id"]))
-        _announce(conn, "webhook_failed", delivery, error)
+    attempt = delivery["attempts"]  # 1 for the first attempt
+    if attempt > len(delays):
+        conn.execute("UPDATE webhook_deliveries SET status = 'failed', claimed_at = NULL, last_status_code = %s, "
+                     "last_error = %s WHERE id = %s", (status, error, delivery["id"]))
+        _announce(conn, "webhook_failed", delivery, status, error)
     else:
-        delay = delays[delivery["attempts"] - 1] * random.uniform(0.8, 1.2)  # jitter: retries do not stampede
-        conn.execute("UPDATE webhook_deliveries SET status = 'pending', last_status_code = %s, last_error = %s, "
-                     "next_attempt_at = now() + make_interval(secs => %s) WHERE id = %s",
+        delay = delays[attempt - 1] * random.uniform(*JITTER)  # jitter: retries do not stampede
+        conn.execute("UPDATE webhook_deliveries SET status = 'pending', claimed_at = NULL, last_status_code = %s, "
+                     "last_error = %s, next_attempt_at = clock_timestamp() + make_interval(secs => %s) WHERE id = %s",
                      (status, error, delay, delivery["id"]))
-    failures = conn.execute("UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1 "
-                            "WHERE id = %s RETURNING consecutive_failures", (delivery["subscription_id"],)).fetchone()
-    if failures and failures["consecutive_failures"] >= settings.webhook_max_failures:
-        conn.execute("UPDATE webhook_subscriptions SET status = 'disabled', disabled_at = now(), version = version + 1, "
-                     "disabled_reason = %s WHERE id = %s AND status = 'active'",
-                     (f"{failures['consecutive_failures']} deliveries failed in a row; last: {error}",
-                      delivery["subscription_id"]))
-        log.warning("webhook subscription disabled", extra={"subscription": str(delivery["subscription_id"])})
+    run = conn.execute("UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1 "
+                       "WHERE id = %s RETURNING consecutive_failures", (delivery["subscription_id"],)).fetchone()
+    if run and run["consecutive_failures"] >= settings.webhook_max_failures:
+        disabled = conn.execute(
+            "UPDATE webhook_subscriptions SET status = 'disabled', disabled_at = now(), updated_at = now(), "
+            "version = version + 1, disabled_reason = %s WHERE id = %s AND status = 'active' RETURNING id",
+            (f"{run['consecutive_failures']} deliveries failed in a row; last: {error}"[:500],
+             delivery["subscription_id"])).fetchone()
+        if disabled:
+            log.warning("webhook subscription disabled", extra={"subscription": str(delivery["subscription_id"])})
 
 
-def _announce(conn, outcome: str, delivery: dict, error: str | None = None) -> None:
+def _announce(conn, outcome: str, delivery: dict, status: int | None, error: str | None = None) -> None:
     publish(conn, f"notifications.delivery.{outcome}", {
         "delivery_id": str(delivery["id"]), "subscription_id": str(delivery["subscription_id"]),
-        "organization_id": str(delivery["organization_id"]), "event_type": delivery["event_type"],
-        "attempts": delivery["attempts"], "error": error}, source=SOURCE, subject=str(delivery["id"]))
+        "organization_id": str(delivery["organization_id"]), "webhook_id": delivery["webhook_id"],
+        "event_type": delivery["event_type"], "attempts": delivery["attempts"], "status_code": status,
+        "error": error}, source=SOURCE, subject=str(delivery["id"]))

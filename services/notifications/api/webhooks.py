@@ -1,4 +1,10 @@
-"""Partner webhook subscriptions, their delivery log and manual redelivery."""
+"""Partner webhook subscriptions, their delivery log and manual redelivery.
+
+Who: coordinators, admins of the subscription's organization, and that organization's partner
+clients with the `notifications:webhooks` scope. The signing secret is in the answer to the POST
+that creates a subscription and nowhere else. The delivery log is oldest first (created_at, id),
+a cursor page at a time.
+"""
 from __future__ import annotations
 
 from flask import current_app
@@ -12,23 +18,25 @@ from shared.http.db import cursor
 from shared.http.idempotency import idempotent
 from shared.http.pagination import PageArgsSchema, decode_cursor
 from shared.http.problems import abort_problem
-from shared.http.resources import answer, answer_read, changed, created, load, load_for_change, page_of, paginate
+from shared.http.resources import (answer, answer_read, changed, created, load, load_for_change, now, page_of,
+                                   paginate)
 from services.notifications import webhooks
 
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks",
                 description="Signed webhooks (Standard Webhooks) to partner organizations' systems.")
-PATTERN = validate.Regexp(r"^(events|archive)\.[a-z_*#]+(\.[a-z_*#]+)*$",
-                          error="A message type or pattern, e.g. events.event.* or events.registration.created.")
+PATTERN = validate.Regexp(r"^events\.(event|registration|\*|#)(\.([a-z_]+|\*|#))*\Z",
+                          error="An events.event or events.registration message type or pattern, "
+                                "e.g. events.event.* or events.registration.created.")
 
 
 class SubscriptionIn(Schema):
     organization_id = fields.UUID(required=True)
-    url = fields.URL(required=True, schemes={"https", "http"}, require_tld=False)
+    url = fields.URL(required=True, schemes={"https", "http"}, require_tld=False, validate=validate.Length(max=2000))
     event_types = fields.List(fields.String(validate=PATTERN), required=True, validate=validate.Length(min=1, max=20))
 
 
 class SubscriptionPatch(Schema):
-    url = fields.URL(schemes={"https", "http"}, require_tld=False)
+    url = fields.URL(schemes={"https", "http"}, require_tld=False, validate=validate.Length(max=2000))
     event_types = fields.List(fields.String(validate=PATTERN), validate=validate.Length(min=1, max=20))
     status = fields.String(validate=validate.OneOf(("active", "disabled")))
 
@@ -38,12 +46,18 @@ class SubscriptionOut(SubscriptionIn):
     status = fields.String()
     consecutive_failures = fields.Integer()
     disabled_reason = fields.String(allow_none=True)
+    disabled_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
     created_at = fields.DateTime()
+    updated_at = fields.DateTime()
 
 
 class SubscriptionCreated(SubscriptionOut):
     secret = fields.String(metadata={"description": "whsec_…: verify signatures with it; shown only now"})
+
+
+class DeliveryQuery(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(("pending", "sending", "delivered", "failed")))
 
 
 class Attempt(Schema):
@@ -58,7 +72,7 @@ class DeliveryOut(Schema):
     webhook_id = fields.String()
     event_type = fields.String()
     status = fields.String()
-    attempts = fields.Integer()
+    attempts = fields.Integer(metadata={"description": "attempts since the delivery was made or last redelivered"})
     next_attempt_at = fields.DateTime()
     last_status_code = fields.Integer(allow_none=True)
     last_error = fields.String(allow_none=True)
@@ -75,6 +89,11 @@ def _require_owner(principal, organization_id) -> None:
     else:
         require(principal.can_admin(str(organization_id)),
                 "Only a coordinator or an admin of this organization manages its webhooks.")
+
+
+def _require_reader(principal) -> None:
+    if principal.is_partner_client:
+        require(principal.has_scope("notifications:webhooks"), "This client needs the notifications:webhooks scope.")
 
 
 def _checked_url(url: str) -> None:
@@ -97,6 +116,7 @@ class Subscriptions(MethodView):
     def get(self, args):
         """The subscriptions of the caller's organizations (all, for coordinators)."""
         principal = current_principal()
+        _require_reader(principal)
         conditions = []
         if not principal.is_coordinator:
             mine = [principal.organization] if principal.is_partner_client else sorted(principal.admin_of)
@@ -137,22 +157,39 @@ class Subscription(MethodView):
         if changes.get("status") == "active":
             changes.update(consecutive_failures=0, disabled_at=None, disabled_reason=None)
         elif changes.get("status") == "disabled":
-            changes.update(disabled_reason="disabled by its owner")
+            changes.update(disabled_at=now(), disabled_reason="disabled by its owner")
         if not changes:
             return answer(current)
         return answer(rows.update(cur, "webhook_subscriptions", subscription_id, changes))
 
 
+@blp.route("/<uuid:subscription_id>/disable")
+class Disabling(MethodView):
+    @blp.response(200, SubscriptionOut)
+    def post(self, subscription_id):
+        """Stop deliveries (If-Match required); they wait until the subscription is re-enabled
+        (PATCH with status active)."""
+        cur = cursor()
+        current = _subscription(cur, subscription_id, for_change=True)
+        if current["status"] == "disabled":
+            return answer(current)
+        return answer(rows.update(cur, "webhook_subscriptions", subscription_id, {
+            "status": "disabled", "disabled_at": now(), "disabled_reason": "disabled by its owner"}))
+
+
 @blp.route("/<uuid:subscription_id>/deliveries")
 class Deliveries(MethodView):
-    @blp.arguments(PageArgsSchema, location="query")
+    @blp.arguments(DeliveryQuery, location="query")
     @blp.response(200, page_of(DeliveryOut))
     def get(self, args, subscription_id):
-        """The delivery log, oldest first, a page at a time."""
+        """The delivery log, oldest first (created_at, id), a page at a time; ?status= narrows it."""
         cur = cursor()
         _subscription(cur, subscription_id)
         order = ["created_at", "id"]
-        found = rows.page(cur, "webhook_deliveries", [("subscription_id = %s", (subscription_id,))], order,
+        conditions = [("subscription_id = %s", (subscription_id,))]
+        if "status" in args:
+            conditions.append(("status = %s", (args["status"],)))
+        found = rows.page(cur, "webhook_deliveries", conditions, order,
                           decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
         return paginate(found, args["limit"], order)
 
@@ -171,19 +208,26 @@ class Delivery(MethodView):
 class Redeliver(MethodView):
     @blp.response(202, DeliveryOut)
     def post(self, subscription_id, delivery_id):
-        """Send a delivery again now (also a failed one)."""
+        """Send a delivery again now, with a fresh round of retries (also a delivered or failed one).
+        409 while the subscription is disabled, or while the delivery is being sent."""
         cur = cursor()
         subscription = _subscription(cur, subscription_id)
         if subscription["status"] != "active":
             abort_problem(409, "Subscription disabled", "Re-enable the subscription before redelivering.")
         _delivery(cur, subscription_id, delivery_id)
-        cur.execute("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), attempts = 0 "
-                    "WHERE id = %s RETURNING *", (delivery_id,))
-        return {**cur.fetchone(), "attempt_log": _attempts(cur, delivery_id)}
+        lease = current_app.extensions["birlikte"]["settings"].send_lease_seconds
+        cur.execute("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), attempts = 0, "
+                    "claimed_at = NULL WHERE id = %s AND (status <> 'sending' "
+                    "OR claimed_at < now() - make_interval(secs => %s)) RETURNING *", (delivery_id, lease))
+        row = cur.fetchone()
+        if row is None:
+            abort_problem(409, "Being delivered", "This delivery is being sent right now; see its log in a moment.")
+        return {**row, "attempt_log": _attempts(cur, delivery_id)}
 
 
 def _delivery(cur, subscription_id, delivery_id) -> dict:
-    cur.execute("SELECT * FROM webhook_deliveries WHERE id = %s AND subscription_id = %s", (delivery_id, subscription_id))
+    cur.execute("SELECT * FROM webhook_deliveries WHERE id = %s AND subscription_id = %s",
+                (delivery_id, subscription_id))
     row = cur.fetchone()
     if row is None:
         abort_problem(404, "Delivery not found", f"This subscription has no delivery {delivery_id}.")
