@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import functools
+import logging
 
 from flask import current_app, g, request
 
 from shared.auth.principal import Principal
-from shared.auth.tokens import InvalidToken, TokenVerifier
+from shared.auth.tokens import InvalidToken, KeysUnavailable, TokenVerifier
 from shared.http.problems import abort_problem
+
+log = logging.getLogger(__name__)
 
 
 def verifier() -> TokenVerifier:
@@ -36,6 +39,11 @@ def optional_principal() -> Principal | None:
         g.principal = verifier().verify(token.strip())
     except InvalidToken as exc:
         _unauthorized(f"The bearer token was refused: {exc}.", "invalid_token")
+    except KeysUnavailable:
+        # our outage, not a bad token: a 401 would make the client throw a good token away
+        log.warning("the JWKS cannot be fetched", exc_info=True)
+        abort_problem(503, "Cannot check tokens", "The keys bearer tokens are checked with cannot be fetched "
+                      "right now; retry shortly.", headers={"Retry-After": "5"})
     return g.principal
 
 

@@ -27,6 +27,10 @@ class InvalidToken(Exception):
     """The token is missing, malformed, expired, or not ours."""
 
 
+class KeysUnavailable(Exception):
+    """The JWKS the token would be checked against cannot be fetched: no verdict on the token."""
+
+
 def _key_id(public_key) -> str:
     """The RFC 7638 thumbprint of the public key."""
     jwk = json.loads(RSAAlgorithm.to_jwk(public_key))
@@ -92,6 +96,8 @@ class TokenVerifier:
                 token, key, algorithms=list(self.settings.jwt_algorithms), audience=self.settings.jwt_audience,
                 issuer=self.settings.jwt_issuer, leeway=LEEWAY_SECONDS,
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+        except jwt.PyJWKClientConnectionError as exc:
+            raise KeysUnavailable(str(exc)) from exc
         except (jwt.PyJWTError, ValueError) as exc:
             raise InvalidToken(str(exc)) from exc
         return Principal.from_claims(claims), float(claims["exp"])

@@ -18,11 +18,14 @@ from shared.context import correlation_id
 from shared.db import open_pool
 from shared.http import db
 from shared.http.health import broker_problem
+from shared.http.pagination import invalid_cursor_response
 from shared.http.problems import Problem, problem_response
 
 log = logging.getLogger("birlikte.http")
 CORRELATION_HEADER = "X-Correlation-ID"
-_VALID_CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# the database or the view failing on a value taken from a cursor: wrong type, not a uuid, not a date…
+_CURSOR_MISREADS = (psycopg.errors.DataError, psycopg.errors.UndefinedFunction, ValueError, TypeError)
+_VALID_CORRELATION = re.compile(r"[A-Za-z0-9._:-]{1,128}")  # fullmatch: "$" would let a trailing "\n" in
 
 
 class ServiceApi(Api):
@@ -35,7 +38,9 @@ class ServiceApi(Api):
         messages = (getattr(error, "data", None) or {}).get("messages")
         if messages:
             extra["errors"] = _flatten(messages)
-        headers = (getattr(error, "data", None) or {}).get("headers") or {}
+        # werkzeug's own headers (Allow on a 405, …) minus its HTML Content-Type, then smorest's
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers.update((getattr(error, "data", None) or {}).get("headers") or {})
         detail = "Some fields are invalid; see errors." if messages else error.description
         return problem_response(error.code or 500, error.name, detail, headers=headers, **extra)
 
@@ -68,6 +73,9 @@ def create_service_app(settings: Settings, service: str, *, title: str, version:
     _install_context(app)
     _install_errors(app)
     _install_operations(app, settings)
+    # after_request functions run in reverse order of registration: the commit goes first, so that
+    # the answer it may replace (503 when the commit fails) is the one stamped, counted and logged
+    app.after_request(db.finish)
     return app
 
 
@@ -87,11 +95,9 @@ def _install_context(app: Flask) -> None:
     @app.before_request
     def start():
         given = request.headers.get(CORRELATION_HEADER, "")
-        g.correlation_id = given if _VALID_CORRELATION.match(given) else str(uuid.uuid4())
+        g.correlation_id = given if _VALID_CORRELATION.fullmatch(given) else str(uuid.uuid4())
         g.correlation_token = correlation_id.set(g.correlation_id)
         g.started = time.perf_counter()
-
-    app.after_request(db.finish)
 
     @app.after_request
     def stamp(response):
@@ -117,6 +123,11 @@ def _install_errors(app: Flask) -> None:
     def crash(exc):
         if isinstance(exc, HTTPException):  # smorest handles these; this is a fallback
             return problem_response(exc.code or 500, exc.name, exc.description)
+        if g.get("client_cursor") and isinstance(exc, _CURSOR_MISREADS):
+            # the view could not use the values of a cursor the client sent (edited, or from an old
+            # release): the client's mistake, not ours
+            log.warning("a cursor that could not be used", exc_info=True)
+            return invalid_cursor_response()
         log.exception("unhandled error")
         return problem_response(500, "Internal error", "Something went wrong on our side; it has been logged.")
 

@@ -1,6 +1,8 @@
 """Keyset (cursor) pagination: a page costs the same on the millionth row as on the first.
 
-A cursor is the sort key of the last row of a page, opaque to clients (base64url JSON).
+A cursor is the sort key of the last row of a page, opaque to clients (base64url JSON). Clients
+can still edit one: a cursor that does not decode, or whose values the view or the database then
+cannot use (see shared.http.app), is a 400 naming the `cursor` field.
 """
 from __future__ import annotations
 
@@ -9,10 +11,13 @@ import binascii
 import json
 from urllib.parse import urlencode
 
-from flask import request
+from flask import g, has_request_context, request
 from marshmallow import Schema, fields, validate
 
-from shared.http.problems import abort_problem
+from shared.http.problems import abort_problem, problem_response
+
+_INVALID = ("Invalid cursor", "Use the next_cursor of a previous page as it was given.")
+_SCALARS = (str, int, float, bool, type(None))
 
 
 class PageArgsSchema(Schema):
@@ -26,14 +31,20 @@ def encode_cursor(values: tuple) -> str:
 
 
 def decode_cursor(token: str) -> tuple:
+    if has_request_context():
+        g.client_cursor = True  # values from here on came from the client
     try:
         values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        if not isinstance(values, list) or not values:
-            raise ValueError("not a list")
+        if not isinstance(values, list) or not values or not all(isinstance(v, _SCALARS) for v in values):
+            raise ValueError("not a list of sort key values")
         return tuple(values)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        abort_problem(400, "Invalid cursor", "Use the next_cursor of a previous page as it was given.",
-                      errors={"cursor": ["Not a cursor this service gave out."]})
+        abort_problem(400, *_INVALID, errors={"cursor": ["Not a cursor this service gave out."]})
+
+
+def invalid_cursor_response():
+    """The answer to a cursor that decoded but whose values could not be used."""
+    return problem_response(400, *_INVALID, errors={"cursor": ["Not a cursor this service gave out."]})
 
 
 def keyset(order_columns: list[str], cursor_values: tuple) -> tuple[str, list]:
