@@ -1,25 +1,83 @@
-"""Each benchmark runs (tiny counts), prints its table and keeps its correctness invariants.
-Timings are not asserted: these machines are shared and noisy; the figures are for reading."""
+"""The benchmarks run (tiny counts), print their tables and keep their correctness checks.
+
+Timings are not asserted: these machines are shared and noisy; the figures are for reading.
+The events suite has its own, stricter smoke test (test_events_smoke.py).
+"""
 from __future__ import annotations
 
 import json
-import os
+import math
+import re
 import subprocess
 import sys
+from pathlib import Path
 
+import pika
+import psycopg
 import pytest
 
+from shared.config import Settings
 from tests.support.environment import as_environment
+from tests.support.wire import pika_parameters
 
-CORRECTNESS = ("unmarked", "over capacity", "failures", "delivered", "failed responses")
+ROOT = Path(__file__).resolve().parents[2]
+MEASURED_UNITS = ("req/s", "msg/s", "ms")
+BACKBONE_FIGURES = ("GET /organizations/<id>: requests/s", "GET /organizations/<id>: p50", "GET /organizations/<id>: p99",
+                    "POST /organizations: requests/s", "POST /organizations: p50", "POST /organizations: p99",
+                    "relay: 300 outbox rows", "relay: context", "consumer: 300 messages",
+                    "write → consumer committed: p50", "write → consumer committed: p99")
 
 
-@pytest.mark.parametrize("suite", ["backbone", "events", "notifications", "archive"])
+def test_backbone_quick_run_measures_every_figure_and_cleans_up(infra, tmp_path):
+    out = tmp_path / "backbone.json"
+    env = as_environment(Settings(database_url=infra.database_url, broker_url=infra.broker_url))
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "--suite", "backbone", "--quick", "--json", str(out)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+
+    figures = json.loads(out.read_text())["suites"]["backbone"]["figures"]
+    names = [f["figure"] for f in figures]
+    for expected in BACKBONE_FIGURES:
+        assert any(name.startswith(expected) for name in names), f"no figure {expected!r} in {names}"
+    for figure in figures:
+        if figure["unit"] in MEASURED_UNITS:
+            for side in ("ours", "raw"):
+                value = figure[side]
+                assert value is None or (isinstance(value, (int, float)) and math.isfinite(value) and value > 0), figure
+            assert figure["ours"] is not None, figure
+            if figure["raw"] is not None:
+                assert figure["ratio"] > 0, figure
+        else:  # correctness checks: nothing failed, nothing left unmarked, everything delivered
+            assert figure["met"] is True, figure
+
+    table = result.stdout[result.stdout.index("figure  "):]
+    assert "ours (Birlikte)" in table and "raw stack" in table and "met?" in table
+    for name in names:
+        assert name in table, f"{name!r} missing from the printed table"
+
+    # Its own database, roles, exchange and queues, all gone afterwards.
+    tag = re.search(r"database birlikte_bench_([0-9a-f]{8})", result.stdout).group(1)
+    assert f"cleaned up: dropped database birlikte_bench_{tag}" in result.stdout
+    with psycopg.connect(infra.database_url, autocommit=True) as conn:
+        assert not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (f"birlikte_bench_{tag}",)).fetchone()
+        assert not conn.execute("SELECT 1 FROM pg_roles WHERE rolname LIKE %s", (f"birlikte_bench_{tag}_%",)).fetchone()
+    with pika.BlockingConnection(pika_parameters(infra.broker_url)) as connection:
+        for kind, name in (("exchange", f"birlikte.bench.{tag}"), ("queue", f"birlikte.bench.{tag}.benchsink"),
+                           ("queue", f"birlikte.bench.{tag}.relay-sink")):
+            channel = connection.channel()
+            with pytest.raises(pika.exceptions.ChannelClosedByBroker):
+                if kind == "exchange":
+                    channel.exchange_declare(name, passive=True)
+                else:
+                    channel.queue_declare(name, passive=True)
+
+
+@pytest.mark.parametrize("suite", ["notifications", "archive"])
 def test_benchmark_runs_and_keeps_its_invariants(suite, settings, tmp_path):
     out = tmp_path / f"{suite}.json"
-    env = {**os.environ, **as_environment(settings)}
-    result = subprocess.run([sys.executable, "-m", f"benchmarks.{suite}", "--quick", "--json", str(out)], env=env,
-                            capture_output=True, text=True, timeout=240)
+    result = subprocess.run([sys.executable, "-m", f"benchmarks.{suite}", "--quick", "--json", str(out)], cwd=ROOT,
+                            env=as_environment(settings), capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "figure" in result.stdout and "Traceback" not in result.stderr
     rows = json.loads(out.read_text())
@@ -28,5 +86,5 @@ def test_benchmark_runs_and_keeps_its_invariants(suite, settings, tmp_path):
         values = list(row.values()) if isinstance(row, dict) else row
         figure, ours, raw = values[0], values[1], values[2]
         assert str(ours).strip() or str(raw).strip(), f"{figure}: no figure measured"
-        if any(word in figure for word in CORRECTNESS):
+        if any(word in figure for word in ("unmarked", "over capacity", "failures", "delivered", "failed responses")):
             assert values[-1] == "yes", f"{figure}: {values}"
