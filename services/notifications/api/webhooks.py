@@ -16,6 +16,7 @@ from shared.auth.flask import current_principal, require
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.idempotency import idempotent
+from shared.http.outbound import require_safe_url
 from shared.http.pagination import PageArgsSchema, decode_cursor
 from shared.http.problems import abort_problem
 from shared.http.resources import (answer, answer_read, changed, created, load, load_for_change, now, page_of,
@@ -97,10 +98,7 @@ def _require_reader(principal) -> None:
 
 
 def _checked_url(url: str) -> None:
-    try:
-        webhooks.check_url(url, current_app.extensions["birlikte"]["settings"].webhook_allow_private)
-    except webhooks.UnsafeUrl as exc:
-        abort_problem(422, "URL not allowed", str(exc), errors={"url": [str(exc)]})
+    require_safe_url(url, current_app.extensions["birlikte"]["settings"].webhook_allow_private)
 
 
 def _subscription(cur, subscription_id, *, for_change: bool = False) -> dict:
