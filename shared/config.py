@@ -142,6 +142,15 @@ class Settings:
     webhook_max_failures: int = _setting(
         "WEBHOOK_MAX_FAILURES", _positive_int, 20, "consecutive failed deliveries before a subscription is disabled")
     webhook_timeout_seconds: float = _setting("WEBHOOK_TIMEOUT_SECONDS", _positive_float, 10.0)
+    calendar_import_interval_seconds: float = _setting(
+        "CALENDAR_IMPORT_INTERVAL_SECONDS", _positive_float, 900.0, "how often each partner's iCalendar feed is fetched")
+    calendar_import_allow_private: bool = _setting(
+        "CALENDAR_IMPORT_ALLOW_PRIVATE", _bool, False, "allow iCalendar feed URLs on private or loopback addresses")
+    calendar_import_max_bytes: int = _setting(
+        "CALENDAR_IMPORT_MAX_BYTES", _positive_int, 10 * 1024 * 1024, "the largest iCalendar feed fetched")
+    calendar_import_timeout_seconds: float = _setting("CALENDAR_IMPORT_TIMEOUT_SECONDS", _positive_float, 20.0)
+    calendar_import_horizon_days: int = _setting(
+        "CALENDAR_IMPORT_HORIZON_DAYS", _positive_int, 365, "how far ahead a recurring event's occurrences are imported")
     archive_storage: str = _setting("ARCHIVE_STORAGE", _choice("local", "s3"), "local",
                                     "where the archive keeps its files: local disk or an S3-compatible store")
     archive_dir: str = _setting("ARCHIVE_DIR", _text, ".birlikte/archive", "the local storage directory")

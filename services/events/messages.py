@@ -11,7 +11,7 @@ SOURCE = "urn:birlikte:events"
 _FIELDS = {
     "event": ("id", "kind", "format", "title", "starts_at", "ends_at", "time_zone", "status", "visibility",
               "organizer_ids", "host_id", "partner_ids", "series_id", "topics", "online_url", "capacity",
-              "sequence", "version"),
+              "sequence", "version", "external_source", "external_id"),
     "registration": ("id", "event_id", "person_id", "organization_id", "status", "attendance"),
     "topic": ("id", "title", "tags", "organization_id", "status", "votes", "event_id"),
     "placement": ("id", "participant_id", "home_organization_id", "host_organization_id", "starts_on", "ends_on",
@@ -33,7 +33,5 @@ def emit(cur, entity: str, action: str, row: dict, **extra) -> str:
 def _record_change(cur, action: str, row: dict, data: dict) -> None:
     concerned = [*row["organizer_ids"], *row["partner_ids"], *row["invited_ids"], *([row["host_id"]] if row["host_id"] else [])]
     payload = contracts.validate(f"events.event.{action}", data)  # JSON-ready, as on the bus
-    if row.get("external_id"):
-        payload = {**payload, "external_source": str(row["external_source"]), "external_id": row["external_id"]}
     cur.execute("INSERT INTO changes (event_id, type, organization_ids, visibility, payload) VALUES (%s, %s, %s, %s, %s)",
                 (row["id"], f"events.event.{action}", concerned, row["visibility"], Jsonb(payload)))

@@ -17,7 +17,7 @@ PLACEMENT_STATUSES = ("proposed", "confirmed", "in_progress", "completed", "canc
 TAG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{1,59}$", error="Use lower-case words joined by _ or -, e.g. workers_rights.")
 
 
-def _zone_name(value: str) -> None:
+def zone_name(value: str) -> None:
     if not times.is_zone(value):
         raise ValidationError("Use an IANA time zone, e.g. Europe/Istanbul or Europe/Dublin.")
 
@@ -60,8 +60,8 @@ class EventFields(Schema):
     ends_at = fields.AwareDateTime()
     starts_local = fields.NaiveDateTime(metadata={"description": "wall-clock start in time_zone, instead of starts_at"})
     ends_local = fields.NaiveDateTime()
-    time_zone = fields.String(required=True, validate=_zone_name)
-    display_time_zones = fields.List(fields.String(validate=_zone_name), load_default=list,
+    time_zone = fields.String(required=True, validate=zone_name)
+    display_time_zones = fields.List(fields.String(validate=zone_name), load_default=list,
                                      metadata={"description": "other zones to show the times in, e.g. a partner's"})
     venue = fields.Nested(Venue, allow_none=True)
     online_url = fields.URL(schemes={"https", "http"}, allow_none=True)
@@ -148,7 +148,7 @@ class EventQuery(PageArgsSchema):
     organization_id = fields.UUID(metadata={"description": "organizing, hosting or partner organization"})
     topic = fields.String(validate=TAG)
     series_id = fields.UUID()
-    tz = fields.String(validate=_zone_name, metadata={"description": "also show the times in this zone"})
+    tz = fields.String(validate=zone_name, metadata={"description": "also show the times in this zone"})
 
 
 class EventCancel(Schema):
@@ -156,7 +156,7 @@ class EventCancel(Schema):
 
 
 class ReadArgs(Schema):
-    tz = fields.String(validate=_zone_name)
+    tz = fields.String(validate=zone_name)
 
 
 class SeriesIn(Schema):

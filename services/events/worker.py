@@ -1,10 +1,11 @@
-"""The events worker: relays its outbox, keeps its copies of the registry, completes ended events."""
+"""The events worker: relays its outbox, keeps its copies of the registry, completes ended events,
+imports partners' iCalendar feeds."""
 from __future__ import annotations
 
 from shared.config import Settings
 from shared.db import open_pool
 from shared.worker import Worker
-from services.events import NAME, copies, rules
+from services.events import NAME, copies, imports, rules
 
 COMPLETION_SECONDS = 30.0
 PATTERNS = tuple(pattern for pattern, _ in copies.HANDLERS)
@@ -12,4 +13,5 @@ PATTERNS = tuple(pattern for pattern, _ in copies.HANDLERS)
 
 def create_worker(settings: Settings, pool=None) -> Worker:
     return Worker(settings, NAME, pool or open_pool(settings, NAME), handlers=copies.HANDLERS,
-                  timers=[(COMPLETION_SECONDS, rules.complete_ended)])
+                  timers=[(COMPLETION_SECONDS, rules.complete_ended),
+                          (imports.CHECK_SECONDS, lambda p: imports.fetch_due(p, settings))])

@@ -27,6 +27,9 @@ class Event(Schema):
     capacity = fields.Integer(allow_none=True)
     sequence = fields.Integer(required=True)
     version = fields.Integer(required=True)
+    # Set for a partner's event: its organization and its own id, so its system knows it again.
+    external_source = fields.UUID(allow_none=True)
+    external_id = fields.String(allow_none=True)
 
 
 class EventRescheduled(Event):

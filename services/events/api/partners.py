@@ -2,15 +2,12 @@
 ids, and pulls every change that concerns it from a feed that never skips one."""
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 
 from flask import request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from shared import rows
 from shared.auth.flask import current_principal, require
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
@@ -18,10 +15,8 @@ from shared.http.etag import etag
 from shared.http.pagination import decode_cursor, encode_cursor, link_header
 from shared.http.problems import abort_problem
 from shared.http.resources import answer, answer_read
-from services.events import access
+from services.events import access, sync
 from services.events.api import shape
-from services.events.api.events import cancel_event, change_event, create_event
-from services.events.messages import emit
 from services.events.schemas import EventCancel, EventIn, EventOut
 
 blp = Blueprint("partners", __name__, description="Partner systems: upsert by their own ids, and the change feed.")
@@ -40,24 +35,13 @@ def _require_writer(principal, organization_id, external_id: str) -> None:
                 "Only a coordinator, an admin of this organization or its partner client can do this.")
 
 
-def _fingerprint(data: dict) -> str:
-    """What the partner sent, canonically: the same body twice has the same fingerprint."""
-    return hashlib.sha256(json.dumps(shape.normalize(data), sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _load_external(cur, organization_id, external_id, *, for_update=False) -> dict | None:
-    cur.execute("SELECT * FROM events WHERE external_source = %s AND external_id = %s"
-                + (" FOR UPDATE" if for_update else ""), (organization_id, external_id))
-    return cur.fetchone()
-
-
 @blp.route("/partners/<uuid:organization_id>/events/<string:external_id>")
 class PartnerEvent(MethodView):
     @blp.response(200, EventOut)
     def get(self, organization_id, external_id):
         principal = current_principal()
         _require_writer(principal, organization_id, external_id)
-        row = _load_external(cursor(), organization_id, external_id)
+        row = sync.load_external(cursor(), organization_id, external_id)
         if row is None:
             abort_problem(404, "Event not found", f"Your organization has no event with the id {external_id}.")
         return answer_read(shape.event(row, principal))
@@ -74,25 +58,9 @@ class PartnerEvent(MethodView):
             abort_problem(422, "Not your organization's event", "A partner writes the events its organization "
                           "organizes or co-organizes: list it in organizer_ids.",
                           errors={"organizer_ids": [f"Must include {organization_id}."]})
-        cur = cursor()
-        fingerprint = _fingerprint(data)
-        current = _load_external(cur, organization_id, external_id, for_update=True)
-        if current is None:
-            row = create_event(cur, principal, data, external_source=organization_id, external_id=external_id,
-                               external_hash=fingerprint)
+        row, outcome = sync.upsert(cursor(), principal, organization_id, external_id, data, if_match=request.if_match)
+        if outcome == "created":
             return shape.event(row, principal), 201, {"ETag": etag(row["version"]), "Location": request.url}
-        if request.if_match and not request.if_match.contains(f"v{current['version']}"):
-            abort_problem(412, "Precondition failed", "The event changed since the version you name; read it again.",
-                          headers={"ETag": etag(current["version"])})
-        if current["external_hash"] == fingerprint:
-            return answer(shape.event(current, principal))
-        wanted_status = data.pop("status")
-        row = change_event(cur, current, data, external_hash=fingerprint)
-        if row["external_hash"] != fingerprint:  # nothing but the form changed: remember the new body
-            row = rows.update(cur, "events", row["id"], {"external_hash": fingerprint})
-        if wanted_status == "scheduled" and row["status"] == "draft":
-            row = rows.update(cur, "events", row["id"], {"status": "scheduled"})
-            emit(cur, "event", "scheduled", row)
         return answer(shape.event(row, principal))
 
     @blp.arguments(EventCancel, location="query")
@@ -102,10 +70,10 @@ class PartnerEvent(MethodView):
         principal = current_principal()
         _require_writer(principal, organization_id, external_id)
         cur = cursor()
-        current = _load_external(cur, organization_id, external_id, for_update=True)
+        current = sync.load_external(cur, organization_id, external_id, for_update=True)
         if current is None:
             abort_problem(404, "Event not found", f"Your organization has no event with the id {external_id}.")
-        row = cancel_event(cur, current, args.get("reason") or "Withdrawn by the organizing partner.")
+        row = sync.withdraw(cur, current, args.get("reason"))
         return answer(shape.event(row, principal))
 
 

@@ -1,0 +1,298 @@
+"""A partner's own iCalendar feed, imported by the events worker: written here with the icalendar
+library as a partner's calendar program would, served by a local HTTP server with ETags, and
+read back through Birlikte's own organization feed — the round trip, across Dublin's
+daylight-saving change, recurring events, re-fetches that change nothing, edits, cancellations
+and events that vanish from the feed."""
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from zoneinfo import ZoneInfo
+
+import icalendar
+import psycopg
+import pytest
+
+from services.events import imports
+from services.events.app import create_app
+
+DUBLIN = ZoneInfo("Europe/Dublin")
+
+
+class FeedServer:
+    """A partner's web server: one .ics body, an ETag over it, 304 for a matching If-None-Match."""
+
+    def __init__(self):
+        self.body, self.status, self.requests, self.not_modified = b"", 200, 0, 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                server.requests += 1
+                tag = '"' + hashlib.sha256(server.body).hexdigest()[:16] + '"'
+                if server.status != 200:
+                    self.send_response(server.status)
+                    self.end_headers()
+                elif self.headers.get("If-None-Match") == tag:
+                    server.not_modified += 1
+                    self.send_response(304)
+                    self.send_header("ETag", tag)
+                    self.end_headers()
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/calendar")
+                    self.send_header("ETag", tag)
+                    self.send_header("Content-Length", str(len(server.body)))
+                    self.end_headers()
+                    self.wfile.write(server.body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/calendar-{uuid.uuid4().hex[:6]}.ics"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def feed_server():
+    server = FeedServer()
+    yield server
+    server.httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def import_settings(settings):
+    # Local test servers are on loopback; the dates below may lie up to ~14 months ahead.
+    return settings.replace(calendar_import_allow_private=True, calendar_import_horizon_days=800)
+
+
+@pytest.fixture(scope="module")
+def import_client(import_settings, events_pool):
+    app = create_app(import_settings, pool=events_pool)
+    app.config["TESTING"] = True
+    return app.test_client()
+
+
+def spring() -> int:
+    """A year whose late March lies ahead, so that Dublin's clock change is in the future."""
+    today = datetime.now(timezone.utc).date()
+    return today.year if today < date(today.year, 2, 15) else today.year + 1
+
+
+def dublin(year: int, month: int, day: int, hour: int) -> datetime:
+    return datetime(year, month, day, hour, 0, tzinfo=DUBLIN)
+
+
+def vevent(uid: str, start, end, summary: str | None = None, **properties) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", datetime.now(timezone.utc))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    if summary:
+        event.add("summary", summary)
+    for name, value in properties.items():
+        event.add(name.replace("_", "-"), value)
+    return event
+
+
+def calendar(*events: icalendar.Event) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//The Wheel//Events//EN")
+    cal.add("version", "2.0")
+    for event in events:
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def wheel_calendar(year: int, **changes) -> dict[str, icalendar.Event]:
+    """The Wheel's calendar: before and after the clock change, a weekly meeting across it, an
+    all-day visit, a tentative date and one VEVENT without a title."""
+    events = {
+        "gov-1": vevent("gov-1@thewheel.ie", dublin(year, 3, 20, 11), dublin(year, 3, 20, 13),
+                        "Good governance: Irish practice", location="The Wheel, 48 Fleet Street, Dublin"),
+        "gov-2": vevent("gov-2@thewheel.ie", dublin(year, 4, 3, 11), dublin(year, 4, 3, 13),
+                        "Good governance: Turkish practice", url="https://meet.example.org/governance",
+                        categories=["Good Governance"]),
+        "weekly": vevent("weekly@thewheel.ie", dublin(year, 3, 17, 10), dublin(year, 3, 17, 11),
+                         "Weekly peer exchange", location="Online and at The Wheel",
+                         url="https://meet.example.org/weekly", rrule={"freq": "weekly", "count": 3}),
+        "visit": vevent("visit@thewheel.ie", date(year, 5, 10), date(year, 5, 11), "Study visit to Cork",
+                        location="Cork"),
+        "maybe": vevent("maybe@thewheel.ie", dublin(year, 6, 1, 10), dublin(year, 6, 1, 12), "Perhaps a summer school",
+                        location="Galway", status="TENTATIVE"),
+        "untitled": vevent("untitled@thewheel.ie", dublin(year, 6, 2, 10), dublin(year, 6, 2, 12), location="Dublin"),
+    }
+    events.update(changes)
+    return {k: v for k, v in events.items() if v is not None}
+
+
+def organization_feed(client, org) -> dict[str, icalendar.Event]:
+    response = client.get(f"/calendars/organizations/{org}.ics")
+    assert response.status_code == 200
+    return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(response.data).walk("VEVENT")}
+
+
+def count(settings, table: str) -> int:
+    with psycopg.connect(settings.database_url) as conn:
+        return conn.execute(f"SELECT count(*) FROM events.{table}").fetchone()[0]  # noqa: S608 (fixed names)
+
+
+def by_external_id(settings, org) -> dict[str, dict]:
+    with psycopg.connect(settings.database_url, row_factory=psycopg.rows.dict_row) as conn:
+        rows = conn.execute("SELECT * FROM events.events WHERE external_source = %s", (org,)).fetchall()
+    return {r["external_id"]: r for r in rows}
+
+
+def register(client, headers, org, url, **fields):
+    return client.post(f"/partners/{org}/calendar-imports", headers=headers,
+                       json={"url": url, "time_zone": "Europe/Dublin", "visibility": "public", **fields})
+
+
+def fetch(import_client, events_pool, import_settings, org, headers, feed_id) -> dict:
+    """Ask for a fetch now (as a partner may), run the worker's timer once, read the outcome."""
+    asked = import_client.post(f"/partners/{org}/calendar-imports/{feed_id}/fetch", headers=headers)
+    assert asked.status_code == 202
+    imports.fetch_due(events_pool, import_settings)
+    return import_client.get(f"/partners/{org}/calendar-imports/{feed_id}", headers=headers).get_json()
+
+
+@pytest.fixture
+def wheel(community, tokens):
+    org = community.organization(country="IE", roles=("partner_umbrella",))
+    return org, tokens.partner(org, "events:read", "events:write")
+
+
+def test_an_imported_feed_round_trips_and_follows_the_partners_changes(
+        wheel, feed_server, import_client, events_pool, import_settings, settings):
+    org, headers = wheel
+    year = spring()
+    feed_server.body = calendar(*wheel_calendar(year).values())
+    registered = register(import_client, headers, org, feed_server.url)
+    assert registered.status_code == 201, registered.get_json()
+    feed_id = registered.get_json()["id"]
+
+    state = fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    report = state["last_report"]
+    assert state["last_outcome"] == "imported", state
+    assert (report["created"], report["failed"]) == (7, 1), report  # 4 single events + 3 weekly occurrences
+    assert report["problems"][0]["uid"] == "untitled@thewheel.ie" and "title" in report["problems"][0]["errors"]
+
+    stored = by_external_id(settings, org)
+    exported = organization_feed(import_client, org)
+    expected = {  # the partner's UIDs (a weekly occurrence: UID/start in UTC) → local start in Dublin
+        "gov-1@thewheel.ie": dublin(year, 3, 20, 11), "gov-2@thewheel.ie": dublin(year, 4, 3, 11),
+        f"weekly@thewheel.ie/{year}0317T100000Z": dublin(year, 3, 17, 10),
+        f"weekly@thewheel.ie/{year}0324T100000Z": dublin(year, 3, 24, 10),
+        f"weekly@thewheel.ie/{year}0331T090000Z": dublin(year, 3, 31, 10),  # summer time: 09:00 UTC
+        "visit@thewheel.ie": dublin(year, 5, 10, 0)}
+    for uid, start in expected.items():
+        ours = exported[f"{stored[uid]['id']}@birlikte"]
+        assert ours["DTSTART"].dt == start and ours["DTSTART"].params["TZID"] == "Europe/Dublin", uid
+        assert ours["DTSTART"].dt.utcoffset() == start.utcoffset()
+    gov1, gov2 = (exported[f"{stored[u]['id']}@birlikte"] for u in ("gov-1@thewheel.ie", "gov-2@thewheel.ie"))
+    assert str(gov1["SUMMARY"]) == "Good governance: Irish practice"
+    assert str(gov1["LOCATION"]).startswith("The Wheel, 48 Fleet Street")
+    assert (stored["gov-1@thewheel.ie"]["format"], stored["gov-2@thewheel.ie"]["format"]) == ("in_person", "online")
+    assert stored["gov-2@thewheel.ie"]["topics"] == ["good_governance"]
+    assert stored[f"weekly@thewheel.ie/{year}0317T100000Z"]["format"] == "hybrid"
+    assert exported[f"{stored['visit@thewheel.ie']['id']}@birlikte"]["DTEND"].dt == dublin(year, 5, 11, 0)
+    assert stored["maybe@thewheel.ie"]["status"] == "draft"  # tentative: kept, not announced
+    assert f"{stored['maybe@thewheel.ie']['id']}@birlikte" not in exported
+
+    # The same feed again: the server answers 304; then the same body under a new ETag: no change.
+    changes, outbox = count(settings, "changes"), count(settings, "outbox")
+    assert fetch(import_client, events_pool, import_settings, org, headers, feed_id)["last_outcome"] == "not_modified"
+    assert feed_server.not_modified == 1
+    feed_server.body += b"\r\n"
+    again = fetch(import_client, events_pool, import_settings, org, headers, feed_id)["last_report"]
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 7), again
+    assert (count(settings, "changes"), count(settings, "outbox")) == (changes, outbox)
+
+    # The partner moves one, cancels one and deletes another: each becomes one change here.
+    moved = wheel_calendar(year, **{
+        "gov-1": vevent("gov-1@thewheel.ie", dublin(year, 3, 21, 11), dublin(year, 3, 21, 13),
+                        "Good governance: Irish practice", location="The Wheel, 48 Fleet Street, Dublin"),
+        "gov-2": vevent("gov-2@thewheel.ie", dublin(year, 4, 3, 11), dublin(year, 4, 3, 13),
+                        "Good governance: Turkish practice", url="https://meet.example.org/governance",
+                        status="CANCELLED"),
+        "visit": None})
+    feed_server.body = calendar(*moved.values())
+    report = fetch(import_client, events_pool, import_settings, org, headers, feed_id)["last_report"]
+    assert (report["updated"], report["cancelled"], report["unchanged"]) == (1, 2, 4), report
+    assert count(settings, "changes") == changes + 3
+    exported = organization_feed(import_client, org)
+    gov1 = exported[f"{stored['gov-1@thewheel.ie']['id']}@birlikte"]
+    assert gov1["DTSTART"].dt == dublin(year, 3, 21, 11) and int(gov1["SEQUENCE"]) == 1
+    for uid in ("gov-2@thewheel.ie", "visit@thewheel.ie"):
+        assert str(exported[f"{stored[uid]['id']}@birlikte"]["STATUS"]) == "CANCELLED", uid
+
+
+def test_a_feed_that_fails_or_grows_too_large_is_reported_and_keeps_what_was_imported(
+        wheel, feed_server, import_client, events_pool, import_settings, settings):
+    org, headers = wheel
+    feed_server.body = calendar(*wheel_calendar(spring()).values())
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    events_before = len(by_external_id(settings, org))
+
+    feed_server.status = 500
+    state = fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    assert state["last_outcome"] == "failed" and "500" in state["last_error"]
+    assert state["last_report"]["created"] == 7  # the last good import's report stays
+
+    feed_server.status = 200
+    feed_server.body = b"this is not a calendar"
+    state = fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    assert state["last_outcome"] == "failed" and "iCalendar" in state["last_error"]
+
+    feed_server.body = calendar(*wheel_calendar(spring()).values()) * 2
+    import_client.post(f"/partners/{org}/calendar-imports/{feed_id}/fetch", headers=headers)
+    imports.fetch_due(events_pool, import_settings.replace(calendar_import_max_bytes=len(feed_server.body) - 1))
+    state = import_client.get(f"/partners/{org}/calendar-imports/{feed_id}", headers=headers).get_json()
+    assert state["last_outcome"] == "failed" and "larger than" in state["last_error"]
+    assert len(by_external_id(settings, org)) == events_before
+    assert all(e["status"] != "cancelled" for e in by_external_id(settings, org).values())  # a failure deletes nothing
+
+
+def test_two_workers_fetch_a_due_feed_once(wheel, feed_server, import_client, events_pool, import_settings):
+    org, headers = wheel
+    feed_server.body = calendar(*wheel_calendar(spring()).values())
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    workers = [threading.Thread(target=imports.fetch_due, args=(events_pool, import_settings)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert feed_server.requests == 1
+    state = import_client.get(f"/partners/{org}/calendar-imports/{feed_id}", headers=headers).get_json()
+    assert state["last_report"]["created"] == 7
+
+
+def test_who_may_register_feeds_and_which_urls(wheel, client, import_client, tokens, community):
+    org, headers = wheel
+    internal = register(client, headers, org, "http://127.0.0.1:9/feed.ics")  # the real settings: no loopback
+    assert internal.status_code == 422 and "url" in internal.get_json()["errors"]
+    assert register(client, headers, org, "ftp://example.org/feed.ics").status_code == 422
+    assert register(client, headers, org, "http://localhost/x.ics", time_zone="Mars/Olympus").status_code == 422
+
+    other = community.organization()
+    assert register(import_client, headers, other, "http://127.0.0.1:9/a.ics").status_code == 403
+    reader = tokens.partner(org, "events:read")
+    assert register(import_client, reader, org, "http://127.0.0.1:9/b.ics").status_code == 403
+    first = register(import_client, headers, org, "http://127.0.0.1:9/c.ics")
+    assert first.status_code == 201
+    assert register(import_client, headers, org, "http://127.0.0.1:9/c.ics").status_code == 409
+    listed = import_client.get(f"/partners/{org}/calendar-imports", headers=reader).get_json()["items"]
+    assert [i["url"] for i in listed] == ["http://127.0.0.1:9/c.ics"]
+    assert import_client.get(f"/partners/{org}/calendar-imports", headers=tokens.partner(other, "events:read")
+                             ).status_code == 403
+    path = f"/partners/{org}/calendar-imports/{first.get_json()['id']}"
+    assert import_client.delete(path, headers=reader).status_code == 403
+    assert import_client.delete(path, headers=headers).status_code == 204
+    assert import_client.get(path, headers=headers).status_code == 404
