@@ -286,8 +286,8 @@ def _store(cur, settings: Settings, feed: dict, outcome: str, error: str | None,
            fetched: Fetched | None) -> dict:
     cur.execute(
         """UPDATE calendar_imports SET last_outcome = %s, last_error = %s, last_report = %s, last_fetched_at = now(),
-                  next_fetch_at = now() + %s, etag = %s, last_modified = %s
-           WHERE id = %s RETURNING *""",
+                  next_fetch_at = now() + %s, etag = %s, last_modified = %s, version = version + 1, updated_at = now()
+           WHERE id = %s RETURNING *""",  # a new version: a client polling the import with its ETag sees the outcome
         (outcome, error, Jsonb(report), timedelta(seconds=settings.calendar_import_interval_seconds),
          fetched.etag if fetched else feed["etag"], fetched.last_modified if fetched else feed["last_modified"],
          feed["id"]))
