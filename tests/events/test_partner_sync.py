@@ -14,9 +14,9 @@ from tests.events.conftest import event_body, soon
 
 
 class Partner:
-    def __init__(self, client, tokens, organization):
+    def __init__(self, client, tokens, organization, headers=None):
         self.client, self.organization = client, organization
-        self.headers = tokens.partner(organization, "events:read", "events:write")
+        self.headers = headers or tokens.partner(organization, "events:read", "events:write")
         self.base = soon(24 * 30)  # the partner's own calendar: the same body every time it pushes
 
     def body(self, n: int, **overrides) -> dict:
@@ -141,3 +141,14 @@ def test_a_change_committed_late_by_a_slower_transaction_is_not_skipped(wheel, s
     order = [("slow" if c["data"].get("slow") else c["event_id"]) for c in changes]
     assert "slow" in order and fast["id"] in order
     assert order.index("slow") < order.index(fast["id"])  # the late commit is served, and first
+
+
+def test_the_feed_gives_the_online_link_only_to_the_organizations_running_the_event(wheel, client, tokens, community):
+    event = wheel.put(900, visibility="public").get_json()
+    readers = ((wheel.headers, True), (tokens.coordinator(), True),
+               (tokens.partner(community.organization(), "events:read"), False),
+               (tokens.member_of(community.organization()), False))
+    for headers, sees in readers:
+        changes, _ = Partner(client, tokens, wheel.organization, headers).pull_all_including(event["id"], limit=1000)
+        [change] = [c for c in changes if c["event_id"] == event["id"]]
+        assert change["data"]["online_url"] == ("https://meet.example.org/birlikte" if sees else None), headers

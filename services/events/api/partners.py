@@ -77,6 +77,16 @@ class PartnerEvent(MethodView):
         return answer(shape.event(row, principal))
 
 
+def _without_link(change: dict, principal) -> dict:
+    """The online link is for registered people and the organizations running the event (who are
+    also told it by webhook); a feed reader from elsewhere gets the change without it."""
+    data = change["payload"]
+    concerned = {*(data.get("organizer_ids") or ()), *(data.get("partner_ids") or ()), data.get("host_id")}
+    if data.get("online_url") and not (principal.is_coordinator or access.organizations_of(principal) & concerned):
+        change = {**change, "payload": {**data, "online_url": None}}
+    return change
+
+
 class FeedArgs(Schema):
     cursor = fields.String(validate=validate.Length(max=200), metadata={"description": "the `cursor` of the last page"})
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
@@ -121,7 +131,7 @@ class Feed(MethodView):
             {"txid": str(position[0]), "seq": int(position[1]), "limit": args["limit"] + 1,
              "mine": sorted(access.organizations_of(principal))})
         found = cur.fetchall()
-        items = found[:args["limit"]]
+        items = [_without_link(item, principal) for item in found[:args["limit"]]]
         last = (items[-1]["txid"], items[-1]["seq"]) if items else position
         next_cursor = encode_cursor(last)
         return {"items": items, "cursor": next_cursor, "more": len(found) > args["limit"]}, 200, (
