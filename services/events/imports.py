@@ -246,7 +246,9 @@ def _apply_one(cur, principal, feed: dict, external_id: str, event) -> str:
         sync.withdraw(cur, current, "Cancelled in the organizing partner's calendar.")
         return "cancelled"
     data = _EVENT_IN.load(event_body(event, feed))
-    _, outcome = sync.upsert(cur, principal, feed["organization_id"], external_id, data, calendar_import_id=feed["id"])
+    row, outcome = sync.upsert(cur, principal, feed["organization_id"], external_id, data, calendar_import_id=feed["id"])
+    if row["calendar_import_id"] != feed["id"]:  # pushed by id before, or brought by a feed since removed: ours now
+        cur.execute("UPDATE events SET calendar_import_id = %s WHERE id = %s", (feed["id"], row["id"]))
     return outcome
 
 

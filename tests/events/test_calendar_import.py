@@ -56,12 +56,16 @@ class FeedServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/calendar-{uuid.uuid4().hex[:6]}.ics"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
+    def stop(self):  # closed, so that a later test's fetch of this URL is refused at once
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
 
 @pytest.fixture
 def feed_server():
     server = FeedServer()
     yield server
-    server.httpd.shutdown()
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -301,3 +305,45 @@ def test_who_may_register_feeds_and_which_urls(wheel, client, import_client, tok
     assert import_client.delete(path, headers=reader).status_code == 403
     assert import_client.delete(path, headers=headers).status_code == 204
     assert import_client.get(path, headers=headers).status_code == 404
+
+
+def test_a_feed_can_move_pause_and_be_registered_anew_without_duplicating_its_events(
+        wheel, import_client, events_pool, import_settings, settings):
+    org, headers = wheel
+    first, second = FeedServer(), FeedServer()
+    try:
+        year = spring()
+        for server in (first, second):
+            server.body = calendar(*wheel_calendar(year).values())
+        feed_id = register(import_client, headers, org, first.url).get_json()["id"]
+        assert fetch(import_client, events_pool, import_settings, org, headers, feed_id)["last_report"]["created"] == 7
+        path = f"/partners/{org}/calendar-imports/{feed_id}"
+
+        assert import_client.patch(path, json={"url": second.url}, headers=headers).status_code == 428
+        current = import_client.get(path, headers=headers)
+        moved = import_client.patch(path, json={"url": second.url},
+                                    headers={**headers, "If-Match": current.headers["ETag"]})
+        assert moved.status_code == 200 and moved.get_json()["url"] == second.url
+        imports.fetch_due(events_pool, import_settings)  # a new URL is fetched at once
+        state = import_client.get(path, headers=headers).get_json()
+        assert second.requests == 1 and (state["last_report"]["created"], state["last_report"]["unchanged"]) == (0, 7)
+
+        paused = import_client.patch(path, json={"active": False},
+                                     headers={**headers, "If-Match": import_client.get(path, headers=headers).headers["ETag"]})
+        assert paused.get_json()["active"] is False
+        import_client.post(f"{path}/fetch", headers=headers)
+        imports.fetch_due(events_pool, import_settings)
+        assert second.requests == 1  # paused: not fetched
+
+        # Removed and registered again: the same events, now followed by the new registration.
+        assert import_client.delete(path, headers=headers).status_code == 204
+        again = register(import_client, headers, org, second.url).get_json()["id"]
+        assert fetch(import_client, events_pool, import_settings, org, headers, again)["last_report"]["unchanged"] == 7
+        second.body = calendar(*wheel_calendar(year, visit=None).values())
+        report = fetch(import_client, events_pool, import_settings, org, headers, again)["last_report"]
+        assert report["cancelled"] == 1, report
+        assert by_external_id(settings, org)["visit@thewheel.ie"]["status"] == "cancelled"
+        assert len(by_external_id(settings, org)) == 7  # nothing imported twice
+    finally:
+        first.stop()
+        second.stop()

@@ -5,12 +5,14 @@ from flask import current_app
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
+from shared import rows
 from shared.auth.flask import current_principal, require
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
+from shared.http.etag import require_if_match
 from shared.http.outbound import require_safe_url
 from shared.http.problems import abort_problem
-from shared.http.resources import answer, answer_read, conflicts, created
+from shared.http.resources import answer, answer_read, changed, conflicts, created, now
 from services.events.schemas import KINDS, TEXT_LANGUAGES, VISIBILITIES, zone_name
 
 blp = Blueprint("imports", __name__, description="Partners' iCalendar feeds, imported by UID.")
@@ -28,6 +30,13 @@ class ImportIn(Schema):
     visibility = fields.String(load_default="members", validate=validate.OneOf(VISIBILITIES))
     language = fields.String(load_default="en", validate=validate.OneOf(TEXT_LANGUAGES),
                              metadata={"description": "the language the feed's titles are written in"})
+
+
+class ImportPatch(ImportIn):
+    active = fields.Boolean(metadata={"description": "false pauses the import; true resumes it"})
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
 
 
 class ImportOut(ImportIn):
@@ -108,6 +117,26 @@ class Import(MethodView):
         """One feed and the outcome of its last fetch (problems name the VEVENT's UID and field)."""
         _require_owner(organization_id, write=False)
         return answer_read(_load(cursor(), organization_id, import_id))
+
+    @blp.arguments(ImportPatch)
+    @blp.response(200, ImportOut)
+    def patch(self, data, organization_id, import_id):
+        """Change the feed's URL (e.g. a rotated private link), its defaults, or pause it
+        (`active: false`); If-Match required. A new URL or resuming fetches at once."""
+        _require_owner(organization_id, write=True)
+        cur = cursor()
+        current = _load(cur, organization_id, import_id, for_update=True)
+        require_if_match(current["version"])
+        data = changed(current, data)
+        if not data:
+            return answer(current)
+        if "url" in data:
+            require_safe_url(data["url"], current_app.extensions["birlikte"]["settings"].calendar_import_allow_private)
+            data.update(etag=None, last_modified=None)  # the old URL's validators mean nothing to the new one
+        if "url" in data or data.get("active"):
+            data["next_fetch_at"] = now()
+        with conflicts("Your organization already imports this feed.", errors={"url": ["Already registered."]}):
+            return answer(rows.update(cur, "calendar_imports", import_id, data))
 
     @blp.response(204)
     def delete(self, organization_id, import_id):
