@@ -152,3 +152,16 @@ def test_the_feed_gives_the_online_link_only_to_the_organizations_running_the_ev
         changes, _ = Partner(client, tokens, wheel.organization, headers).pull_all_including(event["id"], limit=1000)
         [change] = [c for c in changes if c["event_id"] == event["id"]]
         assert change["data"]["online_url"] == ("https://meet.example.org/birlikte" if sees else None), headers
+
+
+def test_the_feed_orders_transaction_ids_as_numbers_not_as_text(wheel, settings):
+    """txid 9 before txid 10: ordered as text, "10" would come first and the cursor past it
+    would skip 9 for good. The two lowest txids of the run, written directly (xid8 takes a value)."""
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        for txid in (9, 10):
+            conn.execute("INSERT INTO events.changes (txid, event_id, type, organization_ids, visibility, payload) "
+                         "VALUES (%s::text::xid8, gen_random_uuid(), 'events.event.updated', %s, 'members', %s)",
+                         (txid, [wheel.organization], f'{{"txid": {txid}}}'))
+    first = wheel.pull(limit=1)
+    second = wheel.pull(first["cursor"], limit=1)
+    assert [first["items"][0]["data"], second["items"][0]["data"]] == [{"txid": 9}, {"txid": 10}]

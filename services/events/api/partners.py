@@ -123,11 +123,12 @@ class Feed(MethodView):
             f"(visibility IN ({', '.join(visible)}) OR organization_ids && %(mine)s::uuid[])")
         cur = cursor()
         cur.execute(
+            # ORDER BY the column, not the text alias: text order puts txid 10 before 9 (and skips 9).
             f"""SELECT txid::text AS txid, seq, event_id, type, payload, created_at FROM changes
                 WHERE (txid, seq) > (%(txid)s::xid8, %(seq)s)
                   AND txid < pg_snapshot_xmin(pg_current_snapshot())
                   AND {scope}
-                ORDER BY txid, seq LIMIT %(limit)s""",  # noqa: S608 (fixed pieces)
+                ORDER BY changes.txid, seq LIMIT %(limit)s""",  # noqa: S608 (fixed pieces)
             {"txid": str(position[0]), "seq": int(position[1]), "limit": args["limit"] + 1,
              "mine": sorted(access.organizations_of(principal))})
         found = cur.fetchall()
