@@ -52,6 +52,7 @@ def test_polling_with_the_etag_costs_a_304_until_something_changes(client, token
     first = client.get(url)
     assert first.status_code == 200 and first.content_type.startswith("text/calendar")
     assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert client.get(url).data == first.data  # a client polling without the ETag: the same bytes (cached)
     client.patch(f"/events/{event['id']}", json={"title": {"en": "Renamed"}},
                  headers={**tokens.coordinator(), "If-Match": '"v1"'})
     changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})

@@ -4,15 +4,17 @@ Calendar programs cannot send bearer tokens: the public and organization feeds h
 only; the personal feed is a private, revocable URL. Each event keeps its UID; SEQUENCE rises with
 every reschedule; cancelled events stay with STATUS:CANCELLED; times are in the event's own zone
 with its VTIMEZONE. An ETag over what the feed contains lets clients poll with If-None-Match for
-the price of one small query.
+the price of one small query; clients that poll without it get the body rendered for that ETag
+from a per-process cache (rendering a large calendar costs far more than reading its rows).
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+import threading
 
 import icalendar
+from cachetools import LRUCache
 from flask import Response, request, url_for
 from flask.views import MethodView
 from marshmallow import Schema, fields
@@ -26,6 +28,8 @@ from services.events import directory, times
 blp = Blueprint("calendars", __name__, description="iCalendar feeds for calendar programs.")
 PRODID = "-//Birlikte//Learning Community events//EN"
 LIVE = "status <> 'draft' AND ends_at > now() - interval '180 days'"
+_rendered = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=len)  # bodies by (feed, ETag), up to 64 MB
+_rendered_lock = threading.Lock()
 
 
 def _title(texts: dict, language: str) -> str:
@@ -38,12 +42,11 @@ def _calendar(rows: list[dict], name: str, language: str, *, with_links: bool) -
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    stamp = datetime.now(timezone.utc)
     for row in rows:
         zone = times.zone(row["time_zone"])
         event = icalendar.Event()
         event.add("uid", f"{row['id']}@birlikte")
-        event.add("dtstamp", stamp)
+        event.add("dtstamp", row["updated_at"])  # without METHOD: when the event was last revised (RFC 5545)
         event.add("dtstart", row["starts_at"].astimezone(zone))
         event.add("dtend", row["ends_at"].astimezone(zone))
         event.add("sequence", row["sequence"])
@@ -76,8 +79,14 @@ def _feed(where: str, params: tuple, name: str, *, with_links: bool = False, ext
     headers = {"ETag": f'"{tag}"', "Cache-Control": "private, max-age=300"}
     if request.if_none_match.contains(tag):
         return Response(status=304, headers=headers)
-    cur.execute(f"SELECT * FROM events WHERE {where} ORDER BY starts_at, id", params)  # noqa: S608
-    body = _calendar(cur.fetchall(), name, language, with_links=with_links)
+    key = (where, params, tag)
+    with _rendered_lock:
+        body = _rendered.get(key)
+    if body is None:
+        cur.execute(f"SELECT * FROM events WHERE {where} ORDER BY starts_at, id", params)  # noqa: S608
+        body = _calendar(cur.fetchall(), name, language, with_links=with_links)
+        with _rendered_lock:
+            _rendered[key] = body
     return Response(body, mimetype="text/calendar", headers={**headers, "Content-Disposition": 'inline; filename="birlikte.ics"'})
 
 
