@@ -2,7 +2,7 @@
 
     python -m benchmarks [--suite backbone] [--quick] [--json results.json] [suite options…]
 
-Without --suite every suite runs (backbone, events, notifications, archive). Options this runner
+Without --suite every suite runs (backbone, events, feeds, notifications, archive). Options this runner
 does not know are handed to the suites, so they need --suite: e.g.
 `python -m benchmarks --suite backbone --seconds 10 --messages 50000`
 (`python -m benchmarks.backbone --help` lists the backbone's). --json gathers every suite's own
@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-SUITES = ("backbone", "events", "notifications", "archive")
+SUITES = ("backbone", "events", "feeds", "notifications", "archive")
 
 
 def main(argv=None) -> int:

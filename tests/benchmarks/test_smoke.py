@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pika
-import psycopg
 import pytest
 
-from shared.config import Settings
+from tests.benchmarks.support import ROOT, assert_database_dropped, run_quick
 from tests.support.environment import as_environment
 from tests.support.wire import pika_parameters
 
-ROOT = Path(__file__).resolve().parents[2]
 MEASURED_UNITS = ("req/s", "msg/s", "ms")
 BACKBONE_FIGURES = ("GET /organizations/<id>: requests/s", "GET /organizations/<id>: p50", "GET /organizations/<id>: p99",
                     "POST /organizations: requests/s", "POST /organizations: p50", "POST /organizations: p99",
@@ -30,11 +26,7 @@ BACKBONE_FIGURES = ("GET /organizations/<id>: requests/s", "GET /organizations/<
 
 def test_backbone_quick_run_measures_every_figure_and_cleans_up(infra, tmp_path):
     out = tmp_path / "backbone.json"
-    env = as_environment(Settings(database_url=infra.database_url, broker_url=infra.broker_url))
-    result = subprocess.run([sys.executable, "-m", "benchmarks", "--suite", "backbone", "--quick", "--json", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    result = run_quick(infra, ["benchmarks", "--suite", "backbone", "--quick", "--json", str(out)], timeout=180)
 
     figures = json.loads(out.read_text())["suites"]["backbone"]["figures"]
     names = [f["figure"] for f in figures]
@@ -57,11 +49,7 @@ def test_backbone_quick_run_measures_every_figure_and_cleans_up(infra, tmp_path)
         assert name in table, f"{name!r} missing from the printed table"
 
     # Its own database, roles, exchange and queues, all gone afterwards.
-    tag = re.search(r"database birlikte_bench_([0-9a-f]{8})", result.stdout).group(1)
-    assert f"cleaned up: dropped database birlikte_bench_{tag}" in result.stdout
-    with psycopg.connect(infra.database_url, autocommit=True) as conn:
-        assert not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (f"birlikte_bench_{tag}",)).fetchone()
-        assert not conn.execute("SELECT 1 FROM pg_roles WHERE rolname LIKE %s", (f"birlikte_bench_{tag}_%",)).fetchone()
+    tag = assert_database_dropped(infra, result.stdout)
     with pika.BlockingConnection(pika_parameters(infra.broker_url)) as connection:
         for kind, name in (("exchange", f"birlikte.bench.{tag}"), ("queue", f"birlikte.bench.{tag}.benchsink"),
                            ("queue", f"birlikte.bench.{tag}.relay-sink")):
