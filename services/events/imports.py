@@ -279,8 +279,8 @@ def _record(pool, settings: Settings, feed: dict, *, outcome: str, error: str | 
         current = cur.fetchone()
         if current is None:
             return {}
-        if outcome == "failed":
-            log.warning("calendar import failed", extra={"import_id": str(feed["id"]), "error": error})
+        if outcome == "failed":  # the error stays on the import: it may quote the URL, which may carry a token
+            log.warning("calendar import failed", extra={"import_id": str(feed["id"])})
         return _store(cur, settings, current, outcome, error, current["last_report"], None)
 
 
