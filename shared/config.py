@@ -148,7 +148,11 @@ class Settings:
         "CALENDAR_IMPORT_ALLOW_PRIVATE", _bool, False, "allow iCalendar feed URLs on private or loopback addresses")
     calendar_import_max_bytes: int = _setting(
         "CALENDAR_IMPORT_MAX_BYTES", _positive_int, 10 * 1024 * 1024, "the largest iCalendar feed fetched")
-    calendar_import_timeout_seconds: float = _setting("CALENDAR_IMPORT_TIMEOUT_SECONDS", _positive_float, 20.0)
+    calendar_import_timeout_seconds: float = _setting(
+        "CALENDAR_IMPORT_TIMEOUT_SECONDS", _positive_float, 20.0, "how long a feed may take to arrive, in all")
+    calendar_import_max_events: int = _setting(
+        "CALENDAR_IMPORT_MAX_EVENTS", _positive_int, 2000,
+        "the most events one feed may bring (each occurrence of a recurring event counts)")
     calendar_import_horizon_days: int = _setting(
         "CALENDAR_IMPORT_HORIZON_DAYS", _positive_int, 365, "how far ahead a recurring event's occurrences are imported")
     archive_storage: str = _setting("ARCHIVE_STORAGE", _choice("local", "s3"), "local",

@@ -1,7 +1,8 @@
 """Partner sync's rules, shared by the partner API (PUT/DELETE by the partner's own id) and the
 calendar import (by iCalendar UID): an event per (partner organization, external id); the same
 body twice changes nothing and publishes nothing; a changed body updates and publishes once; a
-withdrawal cancels, never deletes."""
+withdrawal cancels, never deletes — and the partner's system stays the source of truth, so an
+event it withdrew and sends again is scheduled again."""
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +11,7 @@ import json
 from shared import rows
 from shared.http.etag import etag
 from shared.http.problems import abort_problem
+from services.events import rules, times
 from services.events.api import shape
 from services.events.api.events import cancel_event, change_event, create_event
 from services.events.messages import emit
@@ -30,8 +32,9 @@ def load_external(cur, organization_id, external_id, *, for_update: bool = False
 
 def upsert(cur, principal, organization_id, external_id: str, data: dict, *, if_match=None,
            **extra) -> tuple[dict, str]:
-    """Create or replace the event; (row, "created" | "updated" | "unchanged"). `if_match` (werkzeug ETags) refuses to
-    overwrite a version newer than the one it names; `extra` columns are set on creation."""
+    """Create or replace the event; (row, "created" | "updated" | "unchanged"). `if_match`
+    (werkzeug ETags) refuses to overwrite a version newer than the one it names; `extra` columns
+    are set on creation."""
     digest = fingerprint(data)
     current = load_external(cur, organization_id, external_id, for_update=True)
     if current is None:
@@ -41,19 +44,31 @@ def upsert(cur, principal, organization_id, external_id: str, data: dict, *, if_
     if if_match and not if_match.contains(f"v{current['version']}"):
         abort_problem(412, "Precondition failed", "The event changed since the version you name; read it again.",
                       headers={"ETag": etag(current["version"])})
-    if current["external_hash"] == digest:
+    returning = _withdrawn_and_sent_again(current)
+    if current["external_hash"] == digest and not returning:
         return current, "unchanged"
+    if returning:  # back to a draft, then scheduled below as if new: calendars see a new SEQUENCE
+        current = rows.update(cur, "events", current["id"], {
+            "status": "draft", "cancelled_at": None, "cancel_reason": None, "withdrawn_by_partner": False,
+            "sequence": current["sequence"] + 1})
     data = dict(data)
     wanted_status = data.pop("status")
     row = change_event(cur, current, data, external_hash=digest)
     if row["external_hash"] != digest:  # nothing but the form changed: remember the new body
         row = rows.update(cur, "events", row["id"], {"external_hash": digest})
     if wanted_status == "scheduled" and row["status"] == "draft":
+        rules.check_publishable(row)
+        rules.check_organizations(cur, row, ("organizer_ids", "host_id"))
         row = rows.update(cur, "events", row["id"], {"status": "scheduled"})
         emit(cur, "event", "scheduled", row)
     return row, "updated"
 
 
+def _withdrawn_and_sent_again(current: dict) -> bool:
+    """Cancelled by the partner (not by an organizer here) and not over yet."""
+    return current["status"] == "cancelled" and current["withdrawn_by_partner"] and current["ends_at"] > times.now()
+
+
 def withdraw(cur, current: dict, reason: str | None) -> dict:
     """The partner no longer has the event: cancel it (everyone registered is told)."""
-    return cancel_event(cur, current, reason or "Withdrawn by the organizing partner.")
+    return cancel_event(cur, current, reason or "Withdrawn by the organizing partner.", withdrawn_by_partner=True)

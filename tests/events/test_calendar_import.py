@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,11 +28,14 @@ class FeedServer:
 
     def __init__(self):
         self.body, self.status, self.requests, self.not_modified = b"", 200, 0, 0
+        self.trickle = 0.0  # seconds between bytes: a server that sends its body a byte at a time
+        self.conditional = []  # whether each request carried If-None-Match
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's name)
                 server.requests += 1
+                server.conditional.append("If-None-Match" in self.headers)
                 tag = '"' + hashlib.sha256(server.body).hexdigest()[:16] + '"'
                 if server.status != 200:
                     self.send_response(server.status)
@@ -47,7 +51,13 @@ class FeedServer:
                     self.send_header("ETag", tag)
                     self.send_header("Content-Length", str(len(server.body)))
                     self.end_headers()
-                    self.wfile.write(server.body)
+                    if not server.trickle:
+                        self.wfile.write(server.body)
+                        return
+                    for byte in server.body:
+                        time.sleep(server.trickle)
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
 
             def log_message(self, *args):
                 pass
@@ -297,9 +307,11 @@ def test_who_may_register_feeds_and_which_urls(wheel, client, import_client, tok
     first = register(import_client, headers, org, "http://127.0.0.1:9/c.ics")
     assert first.status_code == 201
     assert register(import_client, headers, org, "http://127.0.0.1:9/c.ics").status_code == 409
-    listed = import_client.get(f"/partners/{org}/calendar-imports", headers=reader).get_json()["items"]
+    listed = import_client.get(f"/partners/{org}/calendar-imports", headers=headers).get_json()["items"]
     assert [i["url"] for i in listed] == ["http://127.0.0.1:9/c.ics"]
-    assert import_client.get(f"/partners/{org}/calendar-imports", headers=tokens.partner(other, "events:read")
+    # A feed's URL may carry its token: a reading client sees none of it, nor does another organization's.
+    assert import_client.get(f"/partners/{org}/calendar-imports", headers=reader).status_code == 403
+    assert import_client.get(f"/partners/{org}/calendar-imports", headers=tokens.partner(other, "events:write")
                              ).status_code == 403
     path = f"/partners/{org}/calendar-imports/{first.get_json()['id']}"
     assert import_client.delete(path, headers=reader).status_code == 403
@@ -347,3 +359,189 @@ def test_a_feed_can_move_pause_and_be_registered_anew_without_duplicating_its_ev
     finally:
         first.stop()
         second.stop()
+
+
+# --- Hostile, broken and awkward feeds ----------------------------------------------------------
+
+def state_of(import_client, org, headers, feed_id) -> dict:
+    return import_client.get(f"/partners/{org}/calendar-imports/{feed_id}", headers=headers).get_json()
+
+
+def test_a_trickling_server_or_an_endless_rule_fails_the_fetch_instead_of_holding_the_worker(
+        wheel, feed_server, import_client, events_pool, import_settings, settings):
+    org, headers = wheel
+    feed_server.body = calendar(*wheel_calendar(spring()).values())
+    feed_server.trickle = 0.05  # ~2 minutes for the whole body
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    began = time.monotonic()
+    imports.fetch_due(events_pool, import_settings.replace(calendar_import_timeout_seconds=1.0))
+    assert time.monotonic() - began < 5
+    state = state_of(import_client, org, headers, feed_id)
+    assert state["last_outcome"] == "failed" and "longer than 1 s" in state["last_error"]
+
+    feed_server.trickle = 0
+    feed_server.body = calendar(vevent("minutely@thewheel.ie", dublin(spring(), 3, 1, 9), dublin(spring(), 3, 1, 10),
+                                       "Every minute", location="Dublin", rrule={"freq": "minutely"}))
+    state = fetch(import_client, events_pool, import_settings.replace(calendar_import_max_events=50), org, headers,
+                  feed_id)
+    assert state["last_outcome"] == "failed" and "more than 50 events" in state["last_error"]
+    assert by_external_id(settings, org) == {}  # nothing of it was written
+
+
+def test_floating_all_day_and_skipped_midnight_times_are_the_partners_wall_clock(
+        community, tokens, feed_server, import_client, events_pool, import_settings, settings):
+    """A floating meeting two hours ahead in Los Angeles (read as UTC it would be over already),
+    and an all-day event on the day Chile's clocks skip midnight (it starts at 01:00)."""
+    org = community.organization(country="CL")
+    headers = tokens.partner(org, "events:write")
+    santiago = ZoneInfo("America/Santiago")
+    la_now = datetime.now(ZoneInfo("America/Los_Angeles")).replace(tzinfo=None, second=0, microsecond=0)
+    skipped = next(day for day in (date.today() + timedelta(days=n) for n in range(1, 400))
+                   if datetime.combine(day, datetime.min.time(), santiago).astimezone(timezone.utc)
+                   .astimezone(santiago).hour == 1)  # midnight does not exist that day
+    feed_server.body = calendar(
+        vevent("floating@partner.cl", la_now + timedelta(hours=2), la_now + timedelta(hours=4), "Floating",
+               location="Los Angeles"),
+        vevent("allday@partner.cl", skipped, skipped + timedelta(days=1), "All day", location="Santiago"))
+    la = register(import_client, headers, org, feed_server.url, time_zone="America/Los_Angeles").get_json()["id"]
+    assert fetch(import_client, events_pool, import_settings, org, headers, la)["last_report"]["created"] == 2
+    stored = by_external_id(settings, org)
+    assert stored["floating@partner.cl"]["starts_at"] == (la_now + timedelta(hours=2)).replace(
+        tzinfo=ZoneInfo("America/Los_Angeles"))
+    # The same feed read in Santiago's zone: the all-day event from the first moment of its day.
+    import_client.delete(f"/partners/{org}/calendar-imports/{la}", headers=headers)
+    cl = register(import_client, headers, org, feed_server.url, time_zone="America/Santiago").get_json()["id"]
+    report = fetch(import_client, events_pool, import_settings, org, headers, cl)["last_report"]
+    assert report["failed"] == 0, report
+    allday = by_external_id(settings, org)["allday@partner.cl"]
+    # (compared as timestamps: Python never calls a time in a gap equal to one in another zone)
+    assert allday["starts_at"].timestamp() == datetime.combine(skipped, datetime.min.time(), santiago).timestamp()
+    assert allday["starts_at"].astimezone(santiago).hour == 1
+
+
+def test_broken_vevents_are_reported_and_the_rest_still_land(
+        wheel, feed_server, import_client, events_pool, import_settings, settings):
+    org, headers = wheel
+    year = spring()
+    no_start = icalendar.Event()
+    no_start.add("uid", "nostart@thewheel.ie")
+    no_start.add("summary", "Someday")
+    nul = vevent("nul@thewheel.ie", dublin(year, 3, 5, 10), dublin(year, 3, 5, 11), "Null\x00byte", location="Cork")
+    broken_series = vevent("broken@thewheel.ie", dublin(year, 3, 6, 10), dublin(year, 3, 6, 11), "Broken series",
+                           location="Cork", rrule={"freq": "weekly"})
+    feed_server.body = calendar(no_start, nul, broken_series, *list(wheel_calendar(year).values())[:2]).replace(
+        b"RRULE:FREQ=WEEKLY\r\n", b"RRULE:FREQ=FORTNIGHTLY\r\n")  # no such frequency
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    state = fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    assert state["last_outcome"] == "imported", state
+    assert state["last_report"]["created"] == 3  # the two good ones and the one with a NUL in its title
+    assert {p["uid"] for p in state["last_report"]["problems"]} == {"nostart@thewheel.ie", "broken@thewheel.ie"}
+    assert by_external_id(settings, org)["nul@thewheel.ie"]["title"] == {"en": "Nullbyte"}
+
+
+def test_postponed_beyond_the_horizon_is_moved_not_cancelled_and_a_withdrawn_event_can_return(
+        wheel, feed_server, import_client, events_pool, settings, import_settings):
+    org, headers = wheel
+    short = import_settings.replace(calendar_import_horizon_days=30)
+    soon_start = datetime.now(DUBLIN).replace(minute=0, second=0, microsecond=0) + timedelta(days=10)
+
+    def meeting(start):
+        return vevent("talk@thewheel.ie", start, start + timedelta(hours=1), "Talk", location="Dublin")
+
+    feed_server.body = calendar(meeting(soon_start))
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    assert fetch(import_client, events_pool, short, org, headers, feed_id)["last_report"]["created"] == 1
+    feed_server.body = calendar(meeting(soon_start + timedelta(days=35)))  # beyond the 30-day horizon
+    assert fetch(import_client, events_pool, short, org, headers, feed_id)["last_report"]["updated"] == 1
+    assert by_external_id(settings, org)["talk@thewheel.ie"]["status"] == "rescheduled"
+
+    feed_server.body = calendar()  # the partner removes it …
+    assert fetch(import_client, events_pool, short, org, headers, feed_id)["last_report"]["cancelled"] == 1
+    feed_server.body = calendar(meeting(soon_start + timedelta(days=35)))  # … and lists it again
+    assert fetch(import_client, events_pool, short, org, headers, feed_id)["last_report"]["updated"] == 1
+    back = by_external_id(settings, org)["talk@thewheel.ie"]
+    assert back["status"] == "scheduled" and back["cancelled_at"] is None and back["sequence"] == 2
+
+
+def test_a_change_made_while_a_fetch_runs_wins_and_new_defaults_are_applied_in_full(
+        wheel, feed_server, import_client, events_pool, import_settings, settings):
+    org, headers = wheel
+    feed_server.body = calendar(*wheel_calendar(spring()).values())
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    path = f"/partners/{org}/calendar-imports/{feed_id}"
+    fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+
+    def claimed() -> dict:  # what the worker's claim returns, for this import
+        import_client.post(f"{path}/fetch", headers=headers)
+        with events_pool.connection() as conn:
+            return conn.execute("UPDATE calendar_imports SET next_fetch_at = now() + %s WHERE id = %s RETURNING *",
+                                (imports.LEASE, feed_id)).fetchone()
+
+    # "Fetch now" pressed while a fetch runs: another fetch stays due.
+    running = claimed()
+    import_client.post(f"{path}/fetch", headers=headers)
+    imports.run(events_pool, import_settings, running)
+    assert datetime.fromisoformat(state_of(import_client, org, headers, feed_id)["next_fetch_at"]) <= \
+        datetime.now(timezone.utc)
+
+    # A new URL set while a fetch of the old one runs: the old URL's body is not applied.
+    running = claimed()
+    moved = FeedServer()
+    try:
+        moved.body, feed_server.body = feed_server.body, calendar()  # applied, the old URL's would cancel all
+        etag = import_client.get(path, headers=headers).headers["ETag"]
+        import_client.patch(path, json={"url": moved.url}, headers={**headers, "If-Match": etag})
+        assert imports.run(events_pool, import_settings, running) == {}
+        assert feed_server.requests == 3 and all(e["status"] != "cancelled" for e in by_external_id(settings, org).values())
+        imports.fetch_due(events_pool, import_settings)  # the new URL is due at once
+        assert moved.requests == 1 and state_of(import_client, org, headers, feed_id)["last_report"]["unchanged"] == 7
+
+        # New defaults: applied to every event at the next fetch, although the feed is unchanged.
+        etag = import_client.get(path, headers=headers).headers["ETag"]
+        import_client.patch(path, json={"visibility": "members", "kind": "study_visit"},
+                            headers={**headers, "If-Match": etag})
+        imports.fetch_due(events_pool, import_settings)
+        assert moved.conditional[-1] is False
+        assert state_of(import_client, org, headers, feed_id)["last_report"]["updated"] == 7
+        assert {(e["visibility"], e["kind"]) for e in by_external_id(settings, org).values()} == {("members", "study_visit")}
+    finally:
+        moved.stop()
+
+
+def test_an_unchanged_feed_is_still_applied_in_full_once_a_day(
+        wheel, feed_server, import_client, events_pool, import_settings, settings):
+    org, headers = wheel
+    feed_server.body = calendar(*wheel_calendar(spring()).values())
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    assert fetch(import_client, events_pool, import_settings, org, headers, feed_id)["last_outcome"] == "not_modified"
+    with events_pool.connection() as conn:
+        conn.execute("UPDATE calendar_imports SET last_applied_at = now() - interval '25 hours' WHERE id = %s",
+                     (feed_id,))
+    state = fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    assert feed_server.conditional == [False, True, False]
+    assert state["last_outcome"] == "imported" and state["last_report"]["unchanged"] == 7
+
+
+def test_a_confirmed_tentative_event_must_be_complete_and_two_feeds_cannot_share_a_uid(
+        wheel, feed_server, import_client, events_pool, import_settings, settings):
+    org, headers = wheel
+    year = spring()
+    bare = {"uid": "bare@thewheel.ie", "start": dublin(year, 6, 3, 10), "end": dublin(year, 6, 3, 12)}
+    feed_server.body = calendar(vevent(bare["uid"], bare["start"], bare["end"], "Maybe", status="TENTATIVE"))
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    assert fetch(import_client, events_pool, import_settings, org, headers, feed_id)["last_report"]["created"] == 1
+    feed_server.body = calendar(vevent(bare["uid"], bare["start"], bare["end"], "Maybe"))  # confirmed, nowhere
+    report = fetch(import_client, events_pool, import_settings, org, headers, feed_id)["last_report"]
+    assert report["failed"] == 1 and "venue" in report["problems"][0]["errors"], report
+    assert by_external_id(settings, org)[bare["uid"]]["status"] == "draft"
+
+    other = FeedServer()
+    try:
+        other.body = calendar(vevent(bare["uid"], bare["start"], bare["end"], "Maybe", location="Dublin"))
+        second = register(import_client, headers, org, other.url).get_json()["id"]
+        report = fetch(import_client, events_pool, import_settings, org, headers, second)["last_report"]
+        assert report["failed"] == 1 and report["problems"][0]["title"] == "Imported by another feed", report
+        assert by_external_id(settings, org)[bare["uid"]]["calendar_import_id"] == uuid.UUID(feed_id)
+    finally:
+        other.stop()

@@ -164,14 +164,14 @@ def change_event(cur, current: dict, changes: dict, **extra) -> dict:
     return row
 
 
-def cancel_event(cur, current: dict, reason: str | None) -> dict:
+def cancel_event(cur, current: dict, reason: str | None, **extra) -> dict:
     """Cancel a locked event (nothing for one already cancelled); registrations stay."""
     if current["status"] == "cancelled":
         return current
     if current["status"] == "completed":
         abort_problem(409, "Event is completed", "A completed event cannot be cancelled.")
     row = rows.update(cur, "events", current["id"], {"status": "cancelled", "cancelled_at": times.now(),
-                                                    "cancel_reason": reason})
+                                                    "cancel_reason": reason, **extra})
     if current["status"] != "draft":
         emit(cur, "event", "cancelled", row, reason=reason)
     return row

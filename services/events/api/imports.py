@@ -58,13 +58,12 @@ class ImportList(Schema):
     items = fields.List(fields.Nested(ImportOut))
 
 
-def _require_owner(organization_id, *, write: bool) -> None:
-    """The organization's partner client (events:write to change, events:read to look), its
-    admins, or a coordinator."""
+def _require_owner(organization_id) -> None:
+    """The organization's partner client with events:write (a feed's URL may carry its token, so
+    reading needs it too), its admins, or a coordinator."""
     principal = current_principal()
     if principal.is_partner_client:
-        scopes = ("events:write",) if write else ("events:write", "events:read")
-        require(principal.organization == str(organization_id) and any(principal.has_scope(s) for s in scopes),
+        require(principal.organization == str(organization_id) and principal.has_scope("events:write"),
                 "This client manages only its own organization's feeds, with the events:write scope.")
     else:
         require(principal.can_admin(str(organization_id)),
@@ -85,7 +84,7 @@ class Imports(MethodView):
     @blp.response(200, ImportList)
     def get(self, organization_id):
         """The organization's registered feeds, each with the outcome of its last fetch."""
-        _require_owner(organization_id, write=False)
+        _require_owner(organization_id)
         cur = cursor()
         cur.execute("SELECT * FROM calendar_imports WHERE organization_id = %s ORDER BY created_at, id", (organization_id,))
         return {"items": cur.fetchall()}
@@ -95,9 +94,11 @@ class Imports(MethodView):
     def post(self, data, organization_id):
         """Register a feed: the events worker fetches it within a minute, then every
         BIRLIKTE_CALENDAR_IMPORT_INTERVAL_SECONDS, and upserts its events by UID."""
-        _require_owner(organization_id, write=True)
+        _require_owner(organization_id)
         require_safe_url(data["url"], current_app.extensions["birlikte"]["settings"].calendar_import_allow_private)
         cur = cursor()
+        # Two registrations at once must not both find room under the limit.
+        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"calendar-imports:{organization_id}",))
         cur.execute("SELECT count(*) AS n FROM calendar_imports WHERE organization_id = %s", (organization_id,))
         if cur.fetchone()["n"] >= MAX_PER_ORGANIZATION:
             abort_problem(409, "Too many feeds", f"An organization may register up to {MAX_PER_ORGANIZATION} feeds; "
@@ -115,7 +116,7 @@ class Import(MethodView):
     @blp.response(200, ImportOut)
     def get(self, organization_id, import_id):
         """One feed and the outcome of its last fetch (problems name the VEVENT's UID and field)."""
-        _require_owner(organization_id, write=False)
+        _require_owner(organization_id)
         return answer_read(_load(cursor(), organization_id, import_id))
 
     @blp.arguments(ImportPatch)
@@ -123,7 +124,7 @@ class Import(MethodView):
     def patch(self, data, organization_id, import_id):
         """Change the feed's URL (e.g. a rotated private link), its defaults, or pause it
         (`active: false`); If-Match required. A new URL or resuming fetches at once."""
-        _require_owner(organization_id, write=True)
+        _require_owner(organization_id)
         cur = cursor()
         current = _load(cur, organization_id, import_id, for_update=True)
         require_if_match(current["version"])
@@ -132,17 +133,18 @@ class Import(MethodView):
             return answer(current)
         if "url" in data:
             require_safe_url(data["url"], current_app.extensions["birlikte"]["settings"].calendar_import_allow_private)
-            data.update(etag=None, last_modified=None)  # the old URL's validators mean nothing to the new one
-        if "url" in data or data.get("active"):
+        if set(data) & set(COLUMNS):  # a new URL, or new defaults for its events: fetch and apply it in full now
+            data.update(etag=None, last_modified=None, next_fetch_at=now())
+        elif data.get("active"):
             data["next_fetch_at"] = now()
         with conflicts("Your organization already imports this feed.", errors={"url": ["Already registered."]}):
             return answer(rows.update(cur, "calendar_imports", import_id, data))
 
     @blp.response(204)
     def delete(self, organization_id, import_id):
-        """Stop importing the feed. Its events stay, and can still be changed by their UID through
-        PUT /partners/{organization}/events/{uid}."""
-        _require_owner(organization_id, write=True)
+        """Stop importing the feed. Its events stay as they are; a feed registered again that lists
+        their UIDs takes them over."""
+        _require_owner(organization_id)
         cur = cursor()
         _load(cur, organization_id, import_id, for_update=True)
         cur.execute("DELETE FROM calendar_imports WHERE id = %s", (import_id,))
@@ -153,7 +155,7 @@ class ImportNow(MethodView):
     @blp.response(202, ImportOut)
     def post(self, organization_id, import_id):
         """Fetch the feed at the worker's next look (within a minute) instead of waiting its turn."""
-        _require_owner(organization_id, write=True)
+        _require_owner(organization_id)
         cur = cursor()
         _load(cur, organization_id, import_id, for_update=True)
         cur.execute("UPDATE calendar_imports SET next_fetch_at = now(), version = version + 1, updated_at = now() "
