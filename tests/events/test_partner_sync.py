@@ -36,13 +36,13 @@ class Partner:
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
-    def pull_all_including(self, event_id, cursor=None, limit=500) -> tuple[list, str]:
-        """pull_all once the feed serves a change of `event_id`: a long transaction anywhere in the
-        cluster (another test run, a benchmark) holds the feed back a moment — a delay, never a skip."""
+    def pull_all_including(self, event_id, cursor=None, limit=500, count=1) -> tuple[list, str]:
+        """pull_all once the feed serves `count` changes of `event_id`: a long transaction anywhere in
+        the cluster (another test run, a benchmark) holds the feed back a moment — a delay, never a skip."""
         deadline = time.monotonic() + 15
         while True:
             changes, end = self.pull_all(cursor, limit)
-            if event_id in [c["event_id"] for c in changes] or time.monotonic() > deadline:
+            if [c["event_id"] for c in changes].count(event_id) >= count or time.monotonic() > deadline:
                 return changes, end
             time.sleep(0.1)
 
@@ -165,3 +165,19 @@ def test_the_feed_orders_transaction_ids_as_numbers_not_as_text(wheel, settings)
     first = wheel.pull(limit=1)
     second = wheel.pull(first["cursor"], limit=1)
     assert [first["items"][0]["data"], second["items"][0]["data"]] == [{"txid": 9}, {"txid": 10}]
+
+
+def test_an_event_the_partner_withdrew_and_sends_again_is_scheduled_again(wheel, client, tokens, settings):
+    created = wheel.put(950).get_json()
+    assert client.delete(f"/partners/{wheel.organization}/events/wheel-950", headers=wheel.headers).status_code == 200
+    back = wheel.put(950)  # the same body as before the withdrawal
+    assert back.status_code == 200 and back.get_json()["status"] == "scheduled"
+    assert back.get_json()["sequence"] == 1  # calendars replace their cancelled copy
+    changes, _ = wheel.pull_all_including(created["id"], count=3)
+    assert [c["type"] for c in changes if c["event_id"] == created["id"]] == [
+        "events.event.scheduled", "events.event.cancelled", "events.event.scheduled"]
+    # An event an organizer here cancelled is not the partner's to bring back.
+    client.post(f"/events/{created['id']}/cancel", json={"reason": "Venue closed"},
+                headers={**tokens.coordinator(), "If-Match": back.headers["ETag"]})
+    refused = wheel.put(950, capacity=40)
+    assert refused.status_code == 409 and refused.content_type == "application/problem+json"
