@@ -2,7 +2,7 @@
 calendar import (by iCalendar UID): an event per (partner organization, external id); the same
 body twice changes nothing and publishes nothing; a changed body updates and publishes once; a
 withdrawal cancels, never deletes — and the partner's system stays the source of truth, so an
-event it withdrew and sends again is scheduled again."""
+event it withdrew and sends again is scheduled again (`events.event.reinstated`)."""
 from __future__ import annotations
 
 import hashlib
@@ -60,7 +60,8 @@ def upsert(cur, principal, organization_id, external_id: str, data: dict, *, if_
         rules.check_publishable(row)
         rules.check_organizations(cur, row, ("organizer_ids", "host_id"))
         row = rows.update(cur, "events", row["id"], {"status": "scheduled"})
-        emit(cur, "event", "scheduled", row)
+        # Back on: those still registered are told so (their reminders return); new: followers hear of it.
+        emit(cur, "event", "reinstated" if returning else "scheduled", row)
     return row, "updated"
 
 

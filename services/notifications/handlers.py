@@ -51,6 +51,9 @@ def on_event(settings: Settings, conn, envelope: dict) -> None:
             reason = envelope["data"].get("reason")
             _tell_registered(settings, cur, event, "event_cancelled", str(event["id"]), reason=reason)
             reminders.drop_for_event(cur, event["id"])
+        elif action == "reinstated":  # cancelled, then back on: registrations were kept, so are their reminders
+            _tell_registered(settings, cur, event, "event_reinstated", f"{event['id']}:{envelope['data']['sequence']}")
+            reminders.move(cur, event)
 
 
 def on_registration(settings: Settings, conn, envelope: dict) -> None:

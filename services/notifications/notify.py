@@ -19,7 +19,8 @@ from services.notifications import render, unsubscribe
 # Kinds a daily-digest reader gets in the digest; the rest cannot wait.
 DIGESTIBLE = {"event_new", "feedback_request", "recording_available"}
 KINDS = ("registration_confirmed", "registration_waitlisted", "registration_promoted", "event_rescheduled",
-         "event_cancelled", "event_new", "reminder", "feedback_request", "recording_available", "digest")
+         "event_cancelled", "event_reinstated", "event_new", "reminder", "feedback_request", "recording_available",
+         "digest")
 
 
 def channels_for(recipient: dict) -> list[str]:

@@ -74,7 +74,7 @@ class Placement(Schema):
 for type_, schema in (
     ("events.event.scheduled", Event), ("events.event.updated", Event),
     ("events.event.rescheduled", EventRescheduled), ("events.event.cancelled", EventCancelled),
-    ("events.event.completed", Event),
+    ("events.event.completed", Event), ("events.event.reinstated", Event),
     *((f"events.registration.{a}", Registration) for a in ("created", "cancelled", "promoted", "attended")),
     *((f"events.topic.{a}", Topic) for a in ("proposed", "voted", "scheduled", "closed")),
     *((f"events.placement.{a}", Placement) for a in ("proposed", "confirmed", "in_progress", "completed",

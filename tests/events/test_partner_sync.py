@@ -175,7 +175,7 @@ def test_an_event_the_partner_withdrew_and_sends_again_is_scheduled_again(wheel,
     assert back.get_json()["sequence"] == 1  # calendars replace their cancelled copy
     changes, _ = wheel.pull_all_including(created["id"], count=3)
     assert [c["type"] for c in changes if c["event_id"] == created["id"]] == [
-        "events.event.scheduled", "events.event.cancelled", "events.event.scheduled"]
+        "events.event.scheduled", "events.event.cancelled", "events.event.reinstated"]
     # An event an organizer here cancelled is not the partner's to bring back.
     client.post(f"/events/{created['id']}/cancel", json={"reason": "Venue closed"},
                 headers={**tokens.coordinator(), "If-Match": back.headers["ETag"]})

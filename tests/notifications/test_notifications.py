@@ -89,6 +89,21 @@ def test_a_cancellation_tells_everyone_registered(bus, notifications_pool):
     assert "Gerekçe: Konuşmacı hasta" in told["body_text"]
 
 
+def test_an_event_back_on_tells_those_still_registered_and_rearms_their_reminders(bus, notifications_pool):
+    person, waiting = bus.person(language="en", time_zone="Europe/Dublin"), bus.person()
+    event = bus.event(starts_at=datetime.now(timezone.utc) + timedelta(days=5))
+    bus.registration(event, person)
+    bus.registration(event, waiting, status="waitlisted", position=1)
+    bus.event("cancelled", id=event["id"], version=2, status="cancelled", reason="Withdrawn by the organizing partner.")
+    bus.event("reinstated", id=event["id"], version=4, sequence=1, status="scheduled")
+    [told] = [n for n in notifications_of(notifications_pool, person["id"], "in_app") if n["kind"] == "event_reinstated"]
+    assert told["subject"].startswith("Back on:") and "Your registration still stands" in told["body_text"]
+    assert any(n["kind"] == "event_reinstated" for n in notifications_of(notifications_pool, waiting["id"]))
+    with notifications_pool.connection() as conn:
+        statuses = {r["status"] for r in conn.execute("SELECT status FROM reminders WHERE event_id = %s", (event["id"],))}
+    assert statuses == {"pending"}  # dropped at the cancellation, armed again
+
+
 def test_followers_of_a_topic_hear_of_a_new_event(bus, notifications_pool):
     follower, stranger = bus.person(), bus.person()
     with notifications_pool.connection() as conn:
