@@ -31,6 +31,7 @@ import icalendar
 import psycopg
 import recurring_ical_events
 import requests
+import urllib3
 from marshmallow import ValidationError
 from psycopg.types.json import Jsonb
 
@@ -80,7 +81,9 @@ def fetch(settings: Settings, url: str, etag: str | None, last_modified: str | N
                 raise FetchFailed(f"The feed answered HTTP {response.status_code}.")
             body = _read_capped(response, settings.calendar_import_max_bytes, deadline, budget)
             return Fetched(body, response.headers.get("ETag"), response.headers.get("Last-Modified"))
-    except (outbound.UnsafeUrl, requests.RequestException) as exc:
+    # Reading the body with read1 meets urllib3's own errors (a read timeout, a cut connection),
+    # which requests only wraps for its own iterators.
+    except (outbound.UnsafeUrl, requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise FetchFailed(str(exc)) from exc
 
 

@@ -545,3 +545,15 @@ def test_a_confirmed_tentative_event_must_be_complete_and_two_feeds_cannot_share
         assert by_external_id(settings, org)[bare["uid"]]["calendar_import_id"] == uuid.UUID(feed_id)
     finally:
         other.stop()
+
+
+def test_a_server_that_stops_sending_mid_body_is_a_failed_fetch(
+        wheel, feed_server, import_client, events_pool, import_settings):
+    org, headers = wheel
+    feed_server.body = calendar(*wheel_calendar(spring()).values())
+    feed_server.trickle = 2.0  # the first byte after 2 s: longer than the per-read timeout below
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    imports.fetch_due(events_pool, import_settings.replace(calendar_import_timeout_seconds=0.5))
+    state = state_of(import_client, org, headers, feed_id)
+    assert state["last_outcome"] == "failed" and "Not a readable" not in state["last_error"], state
+    assert "timed out" in state["last_error"].lower(), state["last_error"]
