@@ -50,7 +50,7 @@ from benchmarks.events import connect_admin, connect_service, explain, thread_lo
 from benchmarks.support import free_port, percentile
 from services import events as events_service
 from services.events.api.calendars import LIVE
-from services.events.messages import _FIELDS
+from services.events.messages import public_fields
 from shared import contracts
 from shared.auth.tokens import TokenIssuer
 from shared.config import load_settings
@@ -142,8 +142,7 @@ def _change(rng: random.Random, event: dict, first: bool, now: datetime) -> tupl
         else:
             event["capacity"] = rng.choice((None, 30, 50, 100, 200))
     # As services/events/messages.py: the event's public fields, JSON-ready through its contract.
-    data = {name: event.get(name) for name in _FIELDS["event"]}
-    payload = contracts.validate(f"events.event.{action}", {**data, **extra})
+    payload = contracts.validate(f"events.event.{action}", {**public_fields("event", event), **extra})
     concerned = [*event["organizer_ids"], *event["partner_ids"], *event["invited_ids"]]
     return event["id"], f"events.event.{action}", concerned, event["visibility"], json.dumps(payload)
 

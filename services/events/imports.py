@@ -321,23 +321,26 @@ def _apply(cur, feed: dict, listing: Listing, now: datetime) -> dict:
     principal = Principal(subject=f"calendar-import:{feed['id']}", roles=frozenset({"partner_client"}),
                           scopes=frozenset({"events:write"}), organization=str(feed["organization_id"]))
     report = {"created": 0, "updated": 0, "unchanged": 0, "cancelled": 0, "failed": 0, "problems": []}
+    elsewhere = _other_feeds_events(cur, feed)
     for external_id, event in listing.items:
         try:
             with cur.connection.transaction():  # a savepoint: a bad VEVENT leaves nothing behind
-                report[_apply_one(cur, principal, feed, external_id, event)] += 1
+                report[_apply_one(cur, principal, feed, external_id, event, elsewhere)] += 1
         except ITEM_ERRORS as exc:
-            report["failed"] += 1
-            if len(report["problems"]) < MAX_PROBLEMS:
-                report["problems"].append({"uid": external_id, **_problem(exc)})
+            _failed(report, external_id, exc)
     for external_id, exc in listing.unreadable:
-        report["failed"] += 1
-        if len(report["problems"]) < MAX_PROBLEMS:
-            report["problems"].append({"uid": external_id, **_problem(exc)})
+        _failed(report, external_id, exc)
     report["cancelled"] += _cancel_vanished(cur, feed, listing, now)
     return report
 
 
-def _apply_one(cur, principal, feed: dict, external_id: str, event) -> str:
+def _failed(report: dict, external_id: str, exc: Exception) -> None:
+    report["failed"] += 1
+    if len(report["problems"]) < MAX_PROBLEMS:
+        report["problems"].append({"uid": external_id, **_problem(exc)})
+
+
+def _apply_one(cur, principal, feed: dict, external_id: str, event, elsewhere: dict) -> str:
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         current = sync.load_external(cur, feed["organization_id"], external_id, for_update=True)
         if current is None or current["status"] == "cancelled":
@@ -345,23 +348,21 @@ def _apply_one(cur, principal, feed: dict, external_id: str, event) -> str:
         sync.withdraw(cur, current, "Cancelled in the organizing partner's calendar.")
         return "cancelled"
     data = _EVENT_IN.load(event_body(event, feed))
-    _require_not_another_feeds(cur, feed, external_id)
+    if external_id in elsewhere:  # two feeds would take the event from each other on every fetch
+        abort_problem(409, "Imported by another feed", f"Your organization's feed {elsewhere[external_id]} already "
+                      "brings this event; list it in one feed only.", errors={"UID": ["Listed by two of your feeds."]})
     row, outcome = sync.upsert(cur, principal, feed["organization_id"], external_id, data, calendar_import_id=feed["id"])
     if row["calendar_import_id"] != feed["id"]:  # pushed by id before, or brought by a feed since removed: ours now
         cur.execute("UPDATE events SET calendar_import_id = %s WHERE id = %s", (feed["id"], row["id"]))
     return outcome
 
 
-def _require_not_another_feeds(cur, feed: dict, external_id: str) -> None:
-    """Two active feeds of one organization listing one UID would take the event from each other
-    on every fetch: the one that has it keeps it, the other is told."""
-    cur.execute("""SELECT i.id FROM events e JOIN calendar_imports i ON i.id = e.calendar_import_id
-                   WHERE e.external_source = %s AND e.external_id = %s AND i.id <> %s AND i.active""",
-                (feed["organization_id"], external_id, feed["id"]))
-    other = cur.fetchone()
-    if other is not None:
-        abort_problem(409, "Imported by another feed", f"Your organization's feed {other['id']} already brings this "
-                      "event; list it in one feed only.", errors={"UID": ["Listed by two of your feeds."]})
+def _other_feeds_events(cur, feed: dict) -> dict:
+    """External id → feed, for the events another active feed of the organization brings (one
+    query per fetch, not per VEVENT): the feed that has an event keeps it, the other is told."""
+    cur.execute("""SELECT e.external_id, i.id FROM events e JOIN calendar_imports i ON i.id = e.calendar_import_id
+                   WHERE e.external_source = %s AND i.id <> %s AND i.active""", (feed["organization_id"], feed["id"]))
+    return {row["external_id"]: row["id"] for row in cur.fetchall()}
 
 
 def _cancel_vanished(cur, feed: dict, listing: Listing, now: datetime) -> int:

@@ -19,11 +19,15 @@ _FIELDS = {
 }
 
 
+def public_fields(entity: str, row: dict) -> dict:
+    """What a message about the row carries of it."""
+    return {name: row.get(name) for name in _FIELDS[entity]}
+
+
 def emit(cur, entity: str, action: str, row: dict, **extra) -> str:
     """Write `events.<entity>.<action>` with the row's public fields and any extra ones; an event's
     change also goes into the change feed partners pull."""
-    data = {name: row.get(name) for name in _FIELDS[entity]}
-    data.update(extra)
+    data = {**public_fields(entity, row), **extra}
     message_id = publish(cur.connection, f"events.{entity}.{action}", data, source=SOURCE, subject=str(row["id"]))
     if entity == "event":
         _record_change(cur, action, row, data)

@@ -64,10 +64,6 @@ def resolve(url: str, allow_private: bool) -> list[str]:
     return addresses
 
 
-def check_url(url: str, allow_private: bool) -> None:
-    resolve(url, allow_private)
-
-
 def _pinned(base: type, addresses: list[str]) -> type:
     """A urllib3 connection that connects to the checked addresses only (TLS still verifies the
     certificate against the URL's host name, and Host is the URL's)."""
@@ -114,6 +110,6 @@ def session(addresses: list[str]) -> requests.Session:
 def require_safe_url(url: str, allow_private: bool, field: str = "url") -> None:
     """For an API taking a partner's URL: a 422 problem naming the field when it is not safe."""
     try:
-        check_url(url, allow_private)
+        resolve(url, allow_private)
     except UnsafeUrl as exc:
         abort_problem(422, "URL not allowed", str(exc), errors={field: [str(exc)]})

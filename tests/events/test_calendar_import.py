@@ -176,6 +176,14 @@ def fetch(import_client, events_pool, import_settings, org, headers, feed_id) ->
     return import_client.get(f"/partners/{org}/calendar-imports/{feed_id}", headers=headers).get_json()
 
 
+def imported_wheel_feed(import_client, events_pool, import_settings, org, headers, feed_server) -> str:
+    """The Wheel's calendar served, registered and imported once; the import's id."""
+    feed_server.body = calendar(*wheel_calendar(spring()).values())
+    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
+    fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    return feed_id
+
+
 @pytest.fixture
 def wheel(community, tokens):
     org = community.organization(country="IE", roles=("partner_umbrella",))
@@ -255,9 +263,7 @@ def test_an_imported_feed_round_trips_and_follows_the_partners_changes(
 def test_a_feed_that_fails_or_grows_too_large_is_reported_and_keeps_what_was_imported(
         wheel, feed_server, import_client, events_pool, import_settings, settings):
     org, headers = wheel
-    feed_server.body = calendar(*wheel_calendar(spring()).values())
-    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
-    fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    feed_id = imported_wheel_feed(import_client, events_pool, import_settings, org, headers, feed_server)
     events_before = len(by_external_id(settings, org))
 
     feed_server.status = 500
@@ -511,9 +517,7 @@ def test_a_change_made_while_a_fetch_runs_wins_and_new_defaults_are_applied_in_f
 def test_an_unchanged_feed_is_still_applied_in_full_once_a_day(
         wheel, feed_server, import_client, events_pool, import_settings, settings):
     org, headers = wheel
-    feed_server.body = calendar(*wheel_calendar(spring()).values())
-    feed_id = register(import_client, headers, org, feed_server.url).get_json()["id"]
-    fetch(import_client, events_pool, import_settings, org, headers, feed_id)
+    feed_id = imported_wheel_feed(import_client, events_pool, import_settings, org, headers, feed_server)
     assert fetch(import_client, events_pool, import_settings, org, headers, feed_id)["last_outcome"] == "not_modified"
     with events_pool.connection() as conn:
         conn.execute("UPDATE calendar_imports SET last_applied_at = now() - interval '25 hours' WHERE id = %s",
