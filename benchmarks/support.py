@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -179,10 +178,6 @@ def print_table(title: str, rows: list[tuple]) -> None:
         print("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)))
         if n == 0:
             print("  " + "  ".join("-" * w for w in widths))
-
-
-def median(values) -> float:
-    return statistics.median(values)
 
 
 def analyze(settings, *tables: str) -> None:
