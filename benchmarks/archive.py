@@ -171,7 +171,7 @@ def run(quick: bool, items: int, megabytes: int, seconds: float) -> list[tuple]:
         items, megabytes, seconds = 2000, 20, 1.0
     with bench_settings("archive") as base, tempfile.TemporaryDirectory() as directory:
         settings = base.replace(archive_dir=directory)
-        migrate(settings, "archive", archive.MIGRATIONS)
+        migrate(settings, "archive", archive.SERVICE.migrations)
         print(f"loading {items:,} items…", flush=True)
         began = time.perf_counter()
         fill(settings, items)

@@ -44,11 +44,13 @@ from urllib.parse import unquote, urlsplit
 
 import pika
 import psycopg
+from marshmallow import Schema, fields
 from psycopg import sql
 
 from benchmarks import loadgen
 from benchmarks.support import free_port, keypair, percentile
 from services import registry
+from shared import contracts
 from shared.auth.tokens import TokenIssuer
 from shared.bus import topology
 from shared.bus.consumer import Consumer
@@ -426,13 +428,25 @@ def _migrate_sink(settings: Settings) -> None:
         migrate(settings, SINK, Path(directory))
 
 
-def _effect(conn, envelope) -> None:
-    conn.execute("INSERT INTO effects (message_id) VALUES (%s)", (envelope["id"],))
+class _Numbered(Schema):
+    n = fields.Integer(required=True)
+
+
+class _Named(_Numbered):
+    name = fields.String(required=True)
+
+
+contracts.register("bench.consume.message", _Numbered)  # the benchmark's own message types, with contracts
+contracts.register("bench.relay.message", _Named)
+
+
+def _effect(cur, message) -> None:
+    cur.execute("INSERT INTO effects (message_id) VALUES (%s)", (message.id,))
 
 
 def measure_consumer(bench: Bench, opts) -> list[Row]:
     settings, messages = bench.settings, opts.consumer_messages
-    topology.declare(settings, SINK, ["bench.consume.#"])
+    topology.declare(settings, SINK, ["bench.consume.message"])
     queue = topology.queue_name(settings, SINK)
     pool = open_pool(settings, SINK, min_size=1, max_size=2)
 
@@ -464,7 +478,7 @@ def measure_consumer(bench: Bench, opts) -> list[Row]:
             if handled[0] >= messages:
                 done.set()
 
-        consumer = Consumer(settings, SINK, pool, [("bench.consume.#", _effect)], after_commit)
+        consumer = Consumer(settings, SINK, pool, {"bench.consume.message": [_effect]}, after_commit)
         stop = threading.Event()
         thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
         started = time.perf_counter()
@@ -536,7 +550,7 @@ def measure_latency(bench: Bench, opts) -> list[Row]:
                 committed[envelope["data"]["id"]] = time.perf_counter()
                 arrived.notify_all()
 
-    sink = Consumer(settings, SINK, pool, [("registry.organization.created", _effect)], after_commit)
+    sink = Consumer(settings, SINK, pool, {"registry.organization.created": [_effect]}, after_commit)
     stop = threading.Event()
     thread = threading.Thread(target=sink.run, args=(stop,), daemon=True)
     thread.start()
@@ -598,7 +612,7 @@ def run(opts) -> dict:
                    "load_average_before": [round(x, 2) for x in os.getloadavg()]}
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="birlikte-bench-") as logs, isolated(base, Path(logs)) as bench:
-        migrate(bench.settings, "registry", registry.MIGRATIONS)
+        migrate(bench.settings, "registry", registry.SERVICE.migrations)
         _migrate_sink(bench.settings)
         for name in opts.only:
             _say(f"measuring {TITLES[name]}…")

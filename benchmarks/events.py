@@ -906,7 +906,7 @@ def run(args) -> Report:
         print(f"events benchmark: {args.events:,} events, {args.registrations:,} registrations; gunicorn "
               f"{args.workers} workers × {args.threads} threads.\nNOTE: {note}.", flush=True)
         began = time.perf_counter()
-        migrate(settings, events_service.NAME, events_service.MIGRATIONS)
+        migrate(settings, events_service.NAME, events_service.SERVICE.migrations)
         migrated = time.perf_counter() - began
         print("loading…", flush=True)
         community, t = load(settings, args.events, args.registrations)

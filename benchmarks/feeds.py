@@ -142,7 +142,7 @@ def _change(rng: random.Random, event: dict, first: bool, now: datetime) -> tupl
         else:
             event["capacity"] = rng.choice((None, 30, 50, 100, 200))
     # As services/events/messages.py: the event's public fields, JSON-ready through its contract.
-    payload = contracts.validate(f"events.event.{action}", {**public_fields("event", event), **extra})
+    payload = contracts.dump(f"events.event.{action}", {**public_fields("event", event), **extra})
     concerned = [*event["organizer_ids"], *event["partner_ids"], *event["invited_ids"]]
     return event["id"], f"events.event.{action}", concerned, event["visibility"], json.dumps(payload)
 
@@ -538,7 +538,7 @@ def run(opts) -> dict:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="birlikte-bench-") as logs, isolated(load_settings(), Path(logs)) as bench:
         settings = bench.settings
-        migrate(settings, events_service.NAME, events_service.MIGRATIONS)
+        migrate(settings, events_service.NAME, events_service.SERVICE.migrations)
         _say("seeding…")
         orgs = seed(settings, opts.changes, opts.events)
         _wait_for_horizon(settings)

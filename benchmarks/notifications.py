@@ -138,7 +138,7 @@ def run(registrants: int) -> list[tuple]:
     try:
         with bench_settings("notify") as base:
             settings = base.replace(smtp_host="127.0.0.1", smtp_port=port, notifications_secret="bench")
-            migrate(settings, "notifications", notifications.MIGRATIONS)
+            migrate(settings, "notifications", notifications.SERVICE.migrations)
             list(declare_topology(settings, ["notifications"]))
             event = fill(settings, registrants)
             one = fan_out(settings, smtp, event, 1, 1, registrants)

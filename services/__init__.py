@@ -1,4 +1,16 @@
-"""The Birlikte services. Each is a package with `app.create_app`, `worker.create_worker`
-and `migrations/`; none imports another."""
+"""The Birlikte services. Each is a package laid out alike (see shared/service.py) whose
+`__init__.py` describes it; none imports another."""
+from __future__ import annotations
 
-SERVICES = ("registry", "events", "notifications", "archive")
+from services import archive, events, notifications, registry
+from shared.service import Service
+
+ALL: tuple[Service, ...] = (registry.SERVICE, events.SERVICE, notifications.SERVICE, archive.SERVICE)
+SERVICES: tuple[str, ...] = tuple(s.name for s in ALL)
+
+
+def service(name: str) -> Service:
+    for described in ALL:
+        if described.name == name:
+            return described
+    raise KeyError(f"no service named {name!r}; the services are {', '.join(SERVICES)}")

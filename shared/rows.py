@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime, timezone
 
 from psycopg import sql
 
-from shared.http.pagination import keyset
+from shared.errors import BadRequest, not_found
+from shared.versions import Precondition
 
 
 def insert(cur, table: str, values: dict, *, skip_existing: bool = False) -> dict | None:
@@ -35,6 +37,21 @@ def get(cur, table: str, row_id, *, for_update: bool = False) -> dict | None:
     return cur.fetchone()
 
 
+def load(cur, table: str, row_id, what: str, *, for_update: bool = False) -> dict:
+    """The row, or NotFound naming `what`."""
+    row = get(cur, table, row_id, for_update=for_update)
+    if row is None:
+        raise not_found(what, row_id)
+    return row
+
+
+def load_for_change(cur, table: str, row_id, what: str, precondition: Precondition) -> dict:
+    """The row, locked, once the caller's precondition holds for its version."""
+    row = load(cur, table, row_id, what, for_update=True)
+    precondition.check(row["version"])
+    return row
+
+
 def update(cur, table: str, row_id, changes: dict) -> dict:
     """Apply `changes`, raise the version by one and return the new row."""
     assignments = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in changes]
@@ -42,6 +59,21 @@ def update(cur, table: str, row_id, changes: dict) -> dict:
     cur.execute(sql.SQL("UPDATE {} SET {} WHERE id = %s RETURNING *").format(
         sql.Identifier(table), sql.SQL(", ").join(assignments)), [*changes.values(), row_id])
     return cur.fetchone()
+
+
+def changed(current: dict, changes: dict) -> dict:
+    """Only the fields whose value really changes: an empty PATCH is no new version."""
+    return {k: v for k, v in changes.items() if current.get(k) != v}
+
+
+def keyset(order_columns: list[str], cursor_values: tuple) -> tuple[str, list]:
+    """`(a, b) > (%s, %s)` for rows after the cursor in the (a, b) order."""
+    if len(cursor_values) != len(order_columns):
+        raise BadRequest("Invalid cursor", "This cursor belongs to another listing.",
+                         errors={"cursor": ["Not a cursor of this listing."]})
+    columns = ", ".join(order_columns)
+    marks = ", ".join(["%s"] * len(order_columns))
+    return f"({columns}) > ({marks})", list(cursor_values)
 
 
 def page(cur, table: str, conditions: list[tuple[str, tuple]], order: list[str], cursor, limit: int) -> list[dict]:
@@ -65,3 +97,6 @@ def prefix_query(text: str) -> str:
     words = ["".join(ch for ch in word if ch.isalnum()) for word in text.split()]
     return " & ".join(f"{w}:*" for w in words if w)
 
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -6,7 +6,7 @@ import signal
 import threading
 from typing import Callable
 
-from shared.bus.consumer import Consumer
+from shared.bus.consumer import Consumer, Subscriptions
 from shared.bus.relay import Relay
 from shared.config import Settings
 
@@ -15,11 +15,11 @@ RELAY_CLEANUP_SECONDS = 3600.0
 
 
 class Worker:
-    def __init__(self, settings: Settings, service: str, pool, handlers=(), timers=(),
+    def __init__(self, settings: Settings, service: str, pool, subscriptions: Subscriptions | None = None, timers=(),
                  after_commit: Callable[[dict], None] | None = None):
         self.settings, self.service, self.pool = settings, service, pool
         self.relay = Relay(settings, service, pool)
-        self.consumer = Consumer(settings, service, pool, list(handlers), after_commit) if handlers else None
+        self.consumer = Consumer(settings, service, pool, subscriptions, after_commit) if subscriptions else None
         self.timers = [(RELAY_CLEANUP_SECONDS, lambda _pool: self.relay.cleanup()), *timers]
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []

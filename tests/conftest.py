@@ -1,9 +1,19 @@
-"""Fixtures every tier shares: a real PostgreSQL database and real RabbitMQ names per run."""
+"""What every tier shares. The tiers, by folder:
+
+- tests/unit/        no servers at all: rules, decisions, rendering, contracts (runs with
+                     PostgreSQL and RabbitMQ stopped);
+- tests/integration/ a real PostgreSQL (a database of the run's own); the broker is a closed port;
+- tests/e2e/         a real PostgreSQL and a real RabbitMQ (exchange and queues of the run's own),
+                     processes, the command line.
+
+Each tier's conftest says what `settings` means there. Servers are found (or started in Docker)
+by tests/support/infra.py; one that cannot be reached stops the run with how to start it.
+"""
 from __future__ import annotations
 
-import importlib
 import os
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
@@ -12,25 +22,46 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from psycopg import sql
 
-from services import SERVICES
+from services import ALL
 from shared.config import Settings
 from shared.migrations import migrate
 from tests.support.infra import Infra
+from tests.support.tokens import Tokens
 
 RUN_ID = f"{uuid.uuid4().hex[:8]}"
+TIERS = ("unit", "integration", "e2e")
+CLOSED_BROKER = "amqp://guest:guest@127.0.0.1:9//"  # the discard port: nothing speaks AMQP there
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test carries the marker of its tier (`pytest -m unit`), taken from its folder."""
+    root = Path(__file__).parent
+    for item in items:
+        parts = Path(item.fspath).relative_to(root).parts
+        if parts and parts[0] in TIERS:
+            item.add_marker(parts[0])
 
 
 @pytest.fixture(scope="session")
 def infra():
     infra = Infra()
-    problem = infra.resolve()
-    if problem:
-        pytest.exit(problem, returncode=3)
     yield infra
     infra.stop()
 
 
-def _keypair() -> tuple[str, str]:
+@pytest.fixture(scope="session")
+def postgres_url(infra) -> str:
+    """The administrative URL of a real PostgreSQL."""
+    return infra.postgres()
+
+
+@pytest.fixture(scope="session")
+def broker_url(infra) -> str:
+    """The URL of a real RabbitMQ."""
+    return infra.rabbitmq()
+
+
+def keypair() -> tuple[str, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode()
@@ -39,28 +70,30 @@ def _keypair() -> tuple[str, str]:
     return private, public
 
 
-def _with_database(url: str, database: str) -> str:
-    return urlsplit(url)._replace(path="/" + database).geturl()
-
-
 @pytest.fixture(scope="session")
-def test_database(infra):
+def test_database(postgres_url):
     """A database of this run's own, dropped at the end: two runs never share rows."""
     name = f"birlikte_test_{RUN_ID}"
-    with psycopg.connect(infra.database_url, autocommit=True) as conn:
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield _with_database(infra.database_url, name)
-    with psycopg.connect(infra.database_url, autocommit=True) as conn:
+    yield urlsplit(postgres_url)._replace(path="/" + name).geturl()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture(scope="session")
-def base_settings(infra, test_database) -> Settings:
-    """Settings for this run: its own database, exchange and queue names, signing keys."""
-    private, public = _keypair()
-    return Settings(
+def signing_keys() -> tuple[str, str]:
+    return keypair()
+
+
+@pytest.fixture(scope="session")
+def database_settings(test_database, signing_keys) -> Settings:
+    """Settings for this run: its own database with every service migrated, its own exchange and
+    queue names, signing keys; the broker a closed port (e2e names the real one)."""
+    private, public = signing_keys
+    settings = Settings(
         database_url=test_database,
-        broker_url=infra.broker_url,
+        broker_url=CLOSED_BROKER,
         bus_exchange=f"birlikte.test.{RUN_ID}",
         bus_queue_prefix=f"birlikte.test.{RUN_ID}",
         bus_retry_delays=(0.2, 0.4),
@@ -71,23 +104,14 @@ def base_settings(infra, test_database) -> Settings:
         notifications_secret=f"test-secret-{RUN_ID}",
         public_url="http://notifications.test",
     )
+    for service in ALL:
+        migrate(settings, service.name, service.migrations)
+    return settings
 
 
 @pytest.fixture(scope="session")
-def settings(base_settings) -> Settings:
-    """base_settings with every service's schema migrated."""
-    for name in SERVICES:
-        package = importlib.import_module(f"services.{name}")
-        migrate(base_settings, name, package.MIGRATIONS)
-    return base_settings
-
-
-@pytest.fixture
-def unique_bus(settings) -> Settings:
-    """Settings with an exchange and queues of this test's own, for tests that count messages."""
-    tag = uuid.uuid4().hex[:8]
-    return settings.replace(bus_exchange=f"{settings.bus_exchange}.{tag}",
-                            bus_queue_prefix=f"{settings.bus_queue_prefix}.{tag}")
+def tokens(signing_keys) -> Tokens:
+    return Tokens(Settings(jwt_private_key=signing_keys[0], jwt_public_key=signing_keys[1]))
 
 
 def pytest_report_header(config):

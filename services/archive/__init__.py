@@ -1,6 +1,6 @@
 """Archive: recordings, publications, materials and links — access-controlled, searchable in
 Turkish and English, their files checksummed and kept on local disk or an S3-compatible store."""
-from pathlib import Path
+from shared.service import Service
 
 NAME = "archive"
-MIGRATIONS = Path(__file__).parent / "migrations"
+SERVICE = Service(name=NAME, title="Birlikte archive", port=8004, package=__name__)

@@ -7,18 +7,18 @@ from psycopg.types.json import Jsonb
 from services.archive.messages import emit
 
 
-def copy_person(conn, envelope: dict) -> None:
-    conn.execute(
+def copy_person(cur, message) -> None:
+    cur.execute(
         """INSERT INTO people (id, full_name, consent_recording, status, version)
            VALUES (%(id)s, %(full_name)s, %(consent_recording)s, %(status)s, %(version)s)
            ON CONFLICT (id) DO UPDATE SET full_name = excluded.full_name, status = excluded.status,
                consent_recording = excluded.consent_recording, version = excluded.version
-           WHERE people.version < excluded.version""", envelope["data"])
+           WHERE people.version < excluded.version""", message.data)
 
 
-def on_event(conn, envelope: dict) -> None:
-    data = envelope["data"]
-    conn.execute(
+def on_event(cur, message) -> None:
+    data = message.data
+    cur.execute(
         """INSERT INTO events (id, title, kind, format, starts_at, ends_at, status, visibility, organizer_ids, topics, version)
            VALUES (%(id)s, %(title)s, %(kind)s, %(format)s, %(starts_at)s, %(ends_at)s, %(status)s, %(visibility)s,
                    %(organizer_ids)s, %(topics)s, %(version)s)
@@ -27,13 +27,12 @@ def on_event(conn, envelope: dict) -> None:
                visibility = excluded.visibility, organizer_ids = excluded.organizer_ids, topics = excluded.topics,
                version = excluded.version
            WHERE events.version < excluded.version""", {**data, "title": Jsonb(data["title"])})
-    action = envelope["type"].rsplit(".", 1)[1]
-    with conn.cursor() as cur:
-        if action == "completed" and data["format"] in ("online", "hybrid"):
-            _draft_recording(cur, data)
-        elif action == "cancelled":
-            cur.execute("DELETE FROM items WHERE created_by = 'events' AND status = 'draft' AND file_key IS NULL "
-                        "AND event_ids = ARRAY[%s]::uuid[]", (data["id"],))
+    action = message.type.rsplit(".", 1)[1]
+    if action == "completed" and data["format"] in ("online", "hybrid"):
+        _draft_recording(cur, data)
+    elif action == "cancelled":
+        cur.execute("DELETE FROM items WHERE created_by = 'events' AND status = 'draft' AND file_key IS NULL "
+                    "AND event_ids = ARRAY[%s]::uuid[]", (data["id"],))
 
 
 def _draft_recording(cur, event: dict) -> None:
@@ -50,15 +49,8 @@ def _draft_recording(cur, event: dict) -> None:
         emit(cur, "created", item)
 
 
-def on_registration(conn, envelope: dict) -> None:
-    data = envelope["data"]
-    conn.execute(
+def on_registration(cur, message) -> None:
+    data = message.data
+    cur.execute(
         """INSERT INTO registrations (id, event_id, person_id, status) VALUES (%(id)s, %(event_id)s, %(person_id)s, %(status)s)
            ON CONFLICT (id) DO UPDATE SET status = excluded.status WHERE registrations.status <> 'cancelled'""", data)
-
-
-HANDLERS = [
-    ("registry.person.*", copy_person),
-    ("events.event.*", on_event),
-    ("events.registration.*", on_registration),
-]

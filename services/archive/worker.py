@@ -4,10 +4,9 @@ from __future__ import annotations
 from shared.config import Settings
 from shared.db import open_pool
 from shared.worker import Worker
-from services.archive import NAME, handlers
-
-PATTERNS = tuple(pattern for pattern, _ in handlers.HANDLERS)
+from services.archive import NAME
+from services.archive.subscriptions import subscriptions
 
 
 def create_worker(settings: Settings, pool=None) -> Worker:
-    return Worker(settings, NAME, pool or open_pool(settings, NAME), handlers=handlers.HANDLERS)
+    return Worker(settings, NAME, pool or open_pool(settings, NAME), subscriptions(settings))

@@ -3,7 +3,7 @@ events by UID, with partner sync's rules (services/events/sync.py): the same fee
 nothing and publishes nothing, a changed VEVENT updates its event once, STATUS:CANCELLED or an
 event gone from the feed cancels it, and an event the partner lists again is scheduled again.
 
-- Fetching: through shared/http/outbound (public addresses only, pinned, no redirects), with
+- Fetching: through shared/outbound (public addresses only, pinned, no redirects), with
   If-None-Match / If-Modified-Since so an unchanged feed costs a 304 — except once a day, when it
   is applied again in full so that recurring events keep arriving as the horizon moves. At most
   `calendar_import_max_bytes`, within `calendar_import_timeout_seconds` in all.
@@ -11,9 +11,9 @@ event gone from the feed cancels it, and an event the partner lists again is sch
   occurrences) as one event per occurrence starting within `calendar_import_horizon_days`, keyed
   UID/RECURRENCE-ID; at most `calendar_import_max_events` in all, or the fetch fails. Floating
   and all-day times are the partner's wall clock in the feed's time zone.
-- Claiming: an import due for a fetch is claimed with FOR UPDATE SKIP LOCKED and its next fetch
-  pushed past a lease before the network is touched, so several workers never fetch one feed at
-  once and a worker that dies mid-import only delays it. The whole feed is applied in one
+- Claiming: an import due for a fetch is claimed (shared/leases.py) before the network is touched,
+  so several workers never fetch one feed at once and a worker that dies mid-import only delays
+  it by the lease. The whole feed is applied in one
   transaction, each VEVENT in a savepoint: one bad VEVENT is reported, the rest still land. A
   change to the import made meanwhile (a new URL, "fetch now") wins over the fetch in hand.
 """
@@ -36,8 +36,9 @@ from marshmallow import ValidationError
 from psycopg.types.json import Jsonb
 
 from shared.auth.principal import Principal
+from shared import leases
 from shared.config import Settings
-from shared.http import outbound
+from shared import outbound
 from shared.http.problems import Problem, abort_problem
 from services.events import sync, times
 from services.events.schemas import TAG, EventIn
@@ -267,22 +268,17 @@ def _tag(category: str) -> str | None:
 
 # --- Applying a feed --------------------------------------------------------------------------
 
+FEEDS = leases.Due("calendar_imports", when="active AND next_fetch_at <= now() AND claimed_at IS NULL",
+                   eligible="active", order="next_fetch_at")
+
+
 def fetch_due(pool, settings: Settings) -> int:
     """Fetch and apply every import that is due; the number handled. The worker's timer."""
-    handled = 0
-    while (feed := _claim(pool)) is not None:
-        run(pool, settings, feed)
-        handled += 1
-    return handled
-
-
-def _claim(pool) -> dict | None:
-    with pool.connection() as conn:
-        return conn.execute(
-            """UPDATE calendar_imports SET next_fetch_at = now() + %s
-               WHERE id = (SELECT id FROM calendar_imports WHERE active AND next_fetch_at <= now()
-                           ORDER BY next_fetch_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-               RETURNING *""", (LEASE,)).fetchone()
+    def run_each(claimed: list[dict]) -> int:
+        for feed in claimed:
+            run(pool, settings, feed)
+        return len(claimed)
+    return leases.drain(pool, FEEDS, run_each, batch=1, lease_seconds=LEASE.total_seconds())
 
 
 def run(pool, settings: Settings, feed: dict) -> dict:
@@ -311,8 +307,11 @@ def run(pool, settings: Settings, feed: dict) -> dict:
 
 
 def _current(cur, feed: dict) -> dict | None:
-    """The import, locked, if it still is the one claimed: not removed, paused or moved to another URL."""
-    cur.execute("SELECT * FROM calendar_imports WHERE id = %s AND active FOR UPDATE", (feed["id"],))
+    """The import, locked, if it still is the one claimed (and still this worker's claim): not
+    removed, paused or moved to another URL."""
+    if not leases.hold(cur.connection, FEEDS, feed):
+        return None
+    cur.execute("SELECT * FROM calendar_imports WHERE id = %s AND active", (feed["id"],))
     current = cur.fetchone()
     return current if current is not None and current["url"] == feed["url"] else None
 
@@ -414,7 +413,7 @@ def _store(cur, settings: Settings, current: dict, claimed: dict, outcome: str, 
     (POST …/fetch, PATCH): then theirs stands."""
     cur.execute(
         """UPDATE calendar_imports SET last_outcome = %(outcome)s, last_error = %(error)s, last_report = %(report)s,
-                  last_fetched_at = now(),
+                  last_fetched_at = now(), claimed_at = NULL,
                   last_applied_at = CASE WHEN %(outcome)s = 'imported' THEN now() ELSE last_applied_at END,
                   next_fetch_at = CASE WHEN next_fetch_at = %(claimed)s THEN now() + %(interval)s ELSE next_fetch_at END,
                   etag = %(etag)s, last_modified = %(last_modified)s, version = version + 1, updated_at = now()

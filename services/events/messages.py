@@ -36,6 +36,6 @@ def emit(cur, entity: str, action: str, row: dict, **extra) -> str:
 
 def _record_change(cur, action: str, row: dict, data: dict) -> None:
     concerned = [*row["organizer_ids"], *row["partner_ids"], *row["invited_ids"], *([row["host_id"]] if row["host_id"] else [])]
-    payload = contracts.validate(f"events.event.{action}", data)  # JSON-ready, as on the bus
+    payload = contracts.dump(f"events.event.{action}", data)  # JSON-ready, as on the bus
     cur.execute("INSERT INTO changes (event_id, type, organization_ids, visibility, payload) VALUES (%s, %s, %s, %s, %s)",
                 (row["id"], f"events.event.{action}", concerned, row["visibility"], Jsonb(payload)))

@@ -1,7 +1,7 @@
 """The events service's rules, shared by its API and its worker."""
 from __future__ import annotations
 
-from shared import rows
+from shared import leases, rows
 from shared.http.problems import abort_problem
 from services.events import directory, times
 from services.events.messages import emit
@@ -108,19 +108,17 @@ def overlapping(cur, registration: dict, event: dict) -> list[dict]:
     return cur.fetchall()
 
 
+ENDED = leases.Due("events", when="status IN ('scheduled', 'rescheduled') AND ends_at <= now()", order="ends_at")
+
+
 def complete_ended(pool) -> int:
     """Mark every open event that has ended as completed and say so; safe with several workers."""
-    total = 0
-    while True:
-        with pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-            cur.execute("""WITH due AS (SELECT id FROM events WHERE status IN ('scheduled', 'rescheduled')
-                                          AND ends_at <= now() ORDER BY ends_at LIMIT %s FOR UPDATE SKIP LOCKED)
-                           UPDATE events e SET status = 'completed', completed_at = now(), updated_at = now(),
-                                               version = e.version + 1
-                           FROM due WHERE e.id = due.id RETURNING e.*""", (COMPLETION_BATCH,))
-            done = cur.fetchall()
-            for event in done:
-                emit(cur, "event", "completed", event)
-        total += len(done)
-        if len(done) < COMPLETION_BATCH:
-            return total
+    return leases.drain(pool, ENDED, _complete, batch=COMPLETION_BATCH)
+
+
+def _complete(cur, ended: list[dict]) -> int:
+    cur.execute("""UPDATE events SET status = 'completed', completed_at = now(), updated_at = now(), version = version + 1
+                   WHERE id = ANY(%s) RETURNING *""", ([e["id"] for e in ended],))
+    for event in sorted(cur.fetchall(), key=lambda e: (e["ends_at"], e["id"])):
+        emit(cur, "event", "completed", event)
+    return len(ended)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from shared import leases
 from shared.config import Settings
 from services.notifications import notify
 from services.notifications.events import event_context
@@ -49,25 +50,20 @@ def drop_for_registration(cur, registration_id) -> None:
                 (registration_id,))
 
 
+DUE = leases.Due("reminders", when="status = 'pending' AND due_at <= now()", order="due_at")
+
+
 def fire_due(pool, settings: Settings) -> int:
     """Turn due reminders into notifications; returns how many reminders fired."""
-    fired = 0
-    while True:
-        with pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-            cur.execute("""SELECT r.*, e.status AS event_status, g.status AS registration_status
-                           FROM reminders r JOIN events e ON e.id = r.event_id
-                           JOIN registrations g ON g.id = r.registration_id
-                           WHERE r.status = 'pending' AND r.due_at <= now()
-                           ORDER BY r.due_at LIMIT %s FOR UPDATE OF r SKIP LOCKED""", (BATCH,))
-            due = cur.fetchall()
-            for reminder in due:
-                fired += _fire(cur, settings, reminder)
-        if len(due) < BATCH:
-            return fired
+    return leases.drain(pool, DUE, lambda cur, due: sum(_fire(cur, settings, r) for r in due), batch=BATCH)
 
 
 def _fire(cur, settings: Settings, reminder: dict) -> int:
-    live = reminder["event_status"] in ("scheduled", "rescheduled") and reminder["registration_status"] == "registered"
+    cur.execute("SELECT (SELECT status FROM events WHERE id = %s) AS event, "
+                "(SELECT status FROM registrations WHERE id = %s) AS registration",
+                (reminder["event_id"], reminder["registration_id"]))
+    statuses = cur.fetchone()
+    live = statuses["event"] in ("scheduled", "rescheduled") and statuses["registration"] == "registered"
     status = "fired" if live else "dropped"
     cur.execute("UPDATE reminders SET status = %s, fired_at = now() WHERE id = %s", (status, reminder["id"]))
     person = notify.recipient(cur, reminder["person_id"])

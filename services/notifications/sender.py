@@ -1,7 +1,8 @@
 """Sending emails that are due, exactly once as far as anyone can make it so.
 
-A batch is claimed first (status `sending`, committed) so that other workers skip it; each email
-is then sent and marked `sent` in its own transaction with its attempt logged. A worker that dies
+A batch is claimed first (status `sending`, committed; shared/leases.py) so that other workers
+skip it; each email's claim is renewed just before it is sent, and it is marked `sent` in its own
+transaction with its attempt logged, only if the claim is still this worker's. A worker that dies
 mid-send leaves its claim; after the lease (BIRLIKTE_SEND_LEASE_SECONDS) another worker sends it
 again. A server that never accepted the message (the connection broke before its 250) has no
 copy, so that is the one send; the only window for a duplicate is between the server's 250 and
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import smtplib
 
+from shared import leases
 from shared.bus.outbox import publish
 from shared.config import Settings
 from services.notifications.mailer import Mailer, build
@@ -21,50 +23,49 @@ BATCH = 100
 SOURCE = "urn:birlikte:notifications"
 
 
+EMAILS = leases.Due("notifications", when="status = 'pending' AND next_attempt_at <= now()", eligible="channel = 'email'",
+                    order="next_attempt_at", claim="status = 'sending', attempts = attempts + 1",
+                    claimed="status = 'sending'")
+
+
 def send_due(pool, settings: Settings) -> int:
     """Send every email that is due; returns how many were accepted by the SMTP server."""
-    sent = 0
-    _release_expired(pool, settings)
-    while True:
-        batch = _claim(pool)
-        if not batch:
-            return sent
-        mailer = Mailer(settings)
-        try:
-            for notification in batch:
-                sent += _send_one(pool, settings, mailer, notification)
-        finally:
-            mailer.close()
-        if len(batch) < BATCH:
-            return sent
+    return leases.drain(pool, EMAILS, lambda batch: _send_batch(pool, settings, batch), batch=BATCH,
+                        lease_seconds=settings.send_lease_seconds)
 
 
-def _release_expired(pool, settings: Settings) -> None:
+def _send_batch(pool, settings: Settings, batch: list[dict]) -> int:
     with pool.connection() as conn:
-        conn.execute("UPDATE notifications SET status = 'pending' WHERE status = 'sending' "
-                     "AND claimed_at < now() - make_interval(secs => %s)", (settings.send_lease_seconds,))
-
-
-def _claim(pool) -> list[dict]:
-    with pool.connection() as conn:
-        return conn.execute(
-            """UPDATE notifications n SET status = 'sending', claimed_at = now(), attempts = attempts + 1
-               FROM recipients r
-               WHERE n.id IN (SELECT id FROM notifications WHERE status = 'pending' AND channel = 'email'
-                              AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT %s FOR UPDATE SKIP LOCKED)
-                 AND r.id = n.recipient_id
-               RETURNING n.*, r.email, r.full_name""", (BATCH,)).fetchall()
-
-
-def _send_one(pool, settings: Settings, mailer: Mailer, notification: dict) -> int:
+        found = conn.execute("SELECT id, email, full_name FROM recipients WHERE id = ANY(%s)",
+                             ([n["recipient_id"] for n in batch],)).fetchall()
+    recipients = {r["id"]: r for r in found}
+    mailer, sent = Mailer(settings), 0
     try:
-        mailer.send(build(settings, notification, notification))
+        for notification in batch:
+            sent += _send_one(pool, settings, mailer, notification, recipients[notification["recipient_id"]])
+    finally:
+        mailer.close()
+    return sent
+
+
+def _send_one(pool, settings: Settings, mailer: Mailer, notification: dict, recipient: dict) -> int:
+    # The batch was claimed together, but each email is sent on a lease of its own: one that a
+    # slow batch let expire (and another worker took) is not sent from here as well.
+    with pool.connection() as conn:
+        if not leases.renew(conn, EMAILS, notification):
+            return 0
+    try:
+        mailer.send(build(settings, notification, recipient))
     except (smtplib.SMTPException, OSError) as exc:
         mailer.close()
         _failed(pool, settings, notification, f"{type(exc).__name__}: {exc}"[:500])
         return 0
     with pool.connection() as conn, conn.transaction():
-        conn.execute("UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = %s", (notification["id"],))
+        # Sent is sent, whoever holds the claim now: marking it stops a worker that took the claim
+        # over (a send slower than the lease) from sending it again.
+        if conn.execute("UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = %s AND status = 'sending' "
+                        "RETURNING 1", (notification["id"],)).fetchone() is None:
+            return 0
         conn.execute("INSERT INTO delivery_attempts (notification_id, outcome) VALUES (%s, 'sent')",
                      (notification["id"],))
         _announce(conn, "sent", notification)
@@ -76,6 +77,8 @@ def _failed(pool, settings: Settings, notification: dict, error: str) -> None:
     final = notification["attempts"] > len(delays)
     log.warning("email not accepted", extra={"notification": str(notification["id"]), "error": error})
     with pool.connection() as conn, conn.transaction():
+        if not leases.hold(conn, EMAILS, notification):
+            return
         if final:
             conn.execute("UPDATE notifications SET status = 'failed' WHERE id = %s", (notification["id"],))
             _announce(conn, "failed", notification, error)

@@ -32,11 +32,12 @@ import requests
 from psycopg.types.json import Jsonb
 from standardwebhooks.webhooks import Webhook
 
+from shared import leases
 from shared.bus.outbox import publish
 from shared.bus.topology import pattern_matches
 from shared.config import Settings
-from shared.http import outbound
-from shared.http.outbound import UnsafeUrl, resolve
+from shared import outbound
+from shared.outbound import UnsafeUrl, resolve
 
 log = logging.getLogger(__name__)
 SOURCE = "urn:birlikte:notifications"
@@ -95,59 +96,41 @@ def enqueue(cur, settings: Settings, envelope: dict) -> int:
     return made
 
 
+def enqueue_message(settings: Settings, cur, message) -> int:
+    """The consumer's handler: the message as it travelled is what partners receive."""
+    return enqueue(cur, settings, message.envelope)
+
+
 # --- Delivery ---------------------------------------------------------------------------------
+
+DELIVERIES = leases.Due(
+    "webhook_deliveries", order="next_attempt_at", claim="status = 'sending', attempts = attempts + 1",
+    when="status = 'pending' AND next_attempt_at <= now()", claimed="status = 'sending'",
+    eligible="subscription_id IN (SELECT id FROM webhook_subscriptions WHERE status = 'active')")
+
 
 def deliver_due(pool, settings: Settings) -> int:
     """Deliver what is due (of active subscriptions); returns how many deliveries succeeded."""
-    _release_expired(pool, settings)
-    delivered = 0
     with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="webhook") as executor:
-        while True:
-            batch = _claim(pool)
-            delivered += sum(executor.map(lambda d: _attempt(pool, settings, d), batch))
-            if len(batch) < BATCH:
-                return delivered
+        def deliver(batch: list[dict]) -> int:
+            return sum(executor.map(lambda d: _attempt(pool, settings, d), _with_subscriptions(pool, batch)))
+        return leases.drain(pool, DELIVERIES, deliver, batch=BATCH, lease_seconds=settings.send_lease_seconds)
 
 
-def _release_expired(pool, settings: Settings) -> None:
-    """Claims older than the lease belong to a worker that died mid-delivery: try them again."""
+def _with_subscriptions(pool, batch: list[dict]) -> list[dict]:
+    """Each claimed delivery with its subscription's URL, secret and organization."""
     with pool.connection() as conn:
-        conn.execute("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now() "
-                     "WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => %s)",
-                     (settings.send_lease_seconds,))
-
-
-def _claim(pool) -> list[dict]:
-    """Claim (and commit the claim of) up to BATCH due deliveries of active subscriptions."""
-    with pool.connection() as conn:
-        return conn.execute(
-            """WITH due AS (
-                   SELECT d.id FROM webhook_deliveries d
-                   JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.status = 'active'
-                   WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-                   ORDER BY d.next_attempt_at LIMIT %s FOR UPDATE OF d SKIP LOCKED)
-               UPDATE webhook_deliveries d SET status = 'sending', claimed_at = clock_timestamp(),
-                   attempts = d.attempts + 1
-               FROM due, webhook_subscriptions s
-               WHERE d.id = due.id AND s.id = d.subscription_id
-               RETURNING d.*, s.url, s.secret, s.organization_id""", (BATCH,)).fetchall()
-
-
-def _renew(pool, delivery: dict) -> bool:
-    """Refresh the lease just before sending; False when the claim is no longer ours."""
-    with pool.connection() as conn:
-        row = conn.execute("UPDATE webhook_deliveries SET claimed_at = clock_timestamp() "
-                           "WHERE id = %s AND status = 'sending' AND claimed_at = %s RETURNING claimed_at",
-                           (delivery["id"], delivery["claimed_at"])).fetchone()
-    if row is None:
-        return False
-    delivery["claimed_at"] = row["claimed_at"]
-    return True
+        found = conn.execute("SELECT id, url, secret, organization_id FROM webhook_subscriptions WHERE id = ANY(%s)",
+                             ([d["subscription_id"] for d in batch],)).fetchall()
+    subscriptions = {s["id"]: s for s in found}
+    return [{**d, **{k: subscriptions[d["subscription_id"]][k] for k in ("url", "secret", "organization_id")}}
+            for d in batch]
 
 
 def _attempt(pool, settings: Settings, delivery: dict) -> int:
-    if not _renew(pool, delivery):
-        return 0
+    with pool.connection() as conn:
+        if not leases.renew(conn, DELIVERIES, delivery):
+            return 0
     body = json.dumps(delivery["payload"], separators=(",", ":"), ensure_ascii=False)
     sent_at = datetime.now(timezone.utc)
     headers = {"webhook-id": delivery["webhook_id"], "webhook-timestamp": str(int(sent_at.timestamp())),
@@ -168,9 +151,7 @@ def _attempt(pool, settings: Settings, delivery: dict) -> int:
     with pool.connection() as conn, conn.transaction():
         conn.execute("INSERT INTO webhook_attempts (delivery_id, status_code, error, duration_ms) "
                      "VALUES (%s, %s, %s, %s)", (delivery["id"], status, error, duration))
-        still_ours = conn.execute("SELECT 1 FROM webhook_deliveries WHERE id = %s AND status = 'sending' "
-                                  "AND claimed_at = %s FOR UPDATE", (delivery["id"], delivery["claimed_at"])).fetchone()
-        if still_ours is None:  # taken over after the lease, or redelivered meanwhile: theirs to settle
+        if not leases.hold(conn, DELIVERIES, delivery):  # taken over after the lease, or redelivered meanwhile: theirs to settle
             return 0
         if error is None:
             _succeeded(conn, delivery, status)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from shared.config import Settings
 from shared.db import open_pool
 from shared.worker import Worker
-from services.notifications import NAME, digest, handlers, reminders, sender, unsubscribe, webhooks
+from services.notifications import NAME, digest, reminders, sender, unsubscribe, webhooks
+from services.notifications.subscriptions import subscriptions
 
-PATTERNS = handlers.PATTERNS
 SEND_SECONDS = 0.5
 REMINDER_SECONDS = 15.0
 WEBHOOK_SECONDS = 0.5
@@ -16,7 +16,7 @@ DIGEST_SECONDS = 300.0
 
 def create_worker(settings: Settings, pool=None) -> Worker:
     unsubscribe.token(settings, "check", "check")  # refuse to start without the signing secret
-    return Worker(settings, NAME, pool or open_pool(settings, NAME), handlers=handlers.handlers(settings),
+    return Worker(settings, NAME, pool or open_pool(settings, NAME), subscriptions(settings),
                   timers=[(SEND_SECONDS, lambda p: sender.send_due(p, settings)),
                           (REMINDER_SECONDS, lambda p: reminders.fire_due(p, settings)),
                           (WEBHOOK_SECONDS, lambda p: webhooks.deliver_due(p, settings)),

@@ -1,5 +1,5 @@
 """Registry: organizations, people, memberships, partnerships and partner API clients."""
-from pathlib import Path
+from shared.service import Service
 
 NAME = "registry"
-MIGRATIONS = Path(__file__).parent / "migrations"
+SERVICE = Service(name=NAME, title="Birlikte registry", port=8001, package=__name__)

@@ -5,9 +5,8 @@ from shared.config import Settings
 from shared.db import open_pool
 from shared.worker import Worker
 from services.registry import NAME
-
-PATTERNS = ()  # the registry is the source of its facts; it listens to no one
+from services.registry.subscriptions import subscriptions
 
 
 def create_worker(settings: Settings, pool=None) -> Worker:
-    return Worker(settings, NAME, pool or open_pool(settings, NAME))
+    return Worker(settings, NAME, pool or open_pool(settings, NAME), subscriptions(settings))

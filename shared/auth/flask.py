@@ -8,6 +8,7 @@ from flask import current_app, g, request
 
 from shared.auth.principal import Principal
 from shared.auth.tokens import InvalidToken, KeysUnavailable, TokenVerifier
+from shared.errors import require
 from shared.http.problems import abort_problem
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,6 @@ def current_principal() -> Principal:
     if principal is None:
         _unauthorized("This endpoint needs a bearer token.")
     return principal
-
-
-def require(condition: bool, detail: str) -> None:
-    if not condition:
-        abort_problem(403, "Forbidden", detail)
 
 
 def roles_required(*roles: str):

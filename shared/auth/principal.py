@@ -1,9 +1,10 @@
-"""Who is calling: the verified claims of a bearer token."""
+"""Who acts: a caller's verified token claims, or a named part of the platform itself."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 COORDINATOR, ORG_ADMIN, MEMBER, PARTNER_CLIENT = "coordinator", "org_admin", "member", "partner_client"
+SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,23 @@ class Principal:
     def from_claims(cls, claims: dict) -> "Principal":
         return cls(
             subject=str(claims["sub"]),
-            roles=frozenset(claims.get("roles") or ()),
+            roles=frozenset(claims.get("roles") or ()) - {SYSTEM},  # no token speaks for the platform itself
             admin_of=frozenset(map(str, claims.get("admin_of") or ())),
             member_of=frozenset(map(str, claims.get("member_of") or ())),
             scopes=frozenset((claims.get("scope") or "").split()),
             organization=claims.get("org"),
         )
+
+    @classmethod
+    def system(cls, name: str, *, organization: str | None = None) -> "Principal":
+        """A worker, timer or import acting on its own account, e.g. `system:calendar-import`.
+        `organization`: the organization on whose behalf it acts, if any (a partner's feed)."""
+        return cls(subject=f"system:{name}", roles=frozenset({SYSTEM}),
+                   organization=str(organization) if organization else None)
+
+    @property
+    def is_system(self) -> bool:
+        return SYSTEM in self.roles
 
     @property
     def is_coordinator(self) -> bool:

@@ -1,13 +1,17 @@
 """Consuming messages: exactly-once effects through the inbox, retries with growing delays,
 dead letters for what keeps failing.
 
-A handler's writes and the inbox row commit in one transaction; the message is acked only after
-that commit. Messages already waiting in the prefetch window are handled together, in one
-transaction (one commit for the burst); if one of them fails, the burst is rolled back and
-handled message by message. A redelivery (the process died before its ack) finds the inbox row
-and is skipped.
+A service subscribes to exact message types, each with the list of its handlers
+(`services/<name>/subscriptions.py`); the queue is bound to those types, and every type must have
+a contract (checked when the consumer is made). Each message's payload is loaded through its
+contract; every handler of its type runs, in order, in one transaction with the inbox row; the
+message is acked only after that commit. Messages already waiting in the prefetch window are
+handled together, in one transaction (one commit for the burst); if one of them fails, the burst
+is rolled back and handled message by message. A redelivery (the process died before its ack)
+finds the inbox row and is skipped.
 A failure is re-queued to the next delay queue — the copy confirmed before the original is acked —
-and after the last delay parked in the dead-letter queue with its error. Others keep flowing.
+and after the last delay parked in the dead-letter queue with its error. A message that is not a
+CloudEvent or breaks its contract is parked at once: retrying would not change it. Others keep flowing.
 """
 from __future__ import annotations
 
@@ -16,33 +20,45 @@ import threading
 import time
 import traceback
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 from kombu import Connection, Consumer as KombuConsumer, Producer, Queue
 
-from shared.bus.envelope import InvalidEnvelope, parse_envelope
-from shared.bus.topology import (
-    dead_queue_name, declare, is_memory, pattern_matches, queue_name, retry_queue_name)
+from shared import contracts
+from shared.bus.envelope import InvalidEnvelope, Message, parse_envelope, read_message
+from shared.bus.topology import dead_queue_name, declare, is_memory, queue_name, retry_queue_name
 from shared.config import Settings
 from shared.context import correlation_id
 
 log = logging.getLogger(__name__)
 ATTEMPTS = "x-birlikte-attempts"
-Handler = Callable[[object, dict], None]
+Handler = Callable[[object, Message], None]  # (cursor, message), inside the message's transaction
+Subscriptions = Mapping[str, Sequence[Handler]]
+
+
+def check_subscriptions(service: str, subscriptions: Subscriptions) -> None:
+    """Every subscribed type has a contract and at least one handler: an error at start, not a
+    message that silently finds no one."""
+    unknown = sorted(t for t in subscriptions if not contracts.known(t))
+    if unknown:
+        raise contracts.ContractError(f"{service} subscribes to message types without a contract: {', '.join(unknown)}")
+    empty = sorted(t for t, handlers in subscriptions.items() if not handlers)
+    if empty:
+        raise ValueError(f"{service} subscribes to {', '.join(empty)} with no handler")
 
 
 class Consumer:
-    def __init__(self, settings: Settings, service: str, pool, handlers: list[tuple[str, Handler]],
+    def __init__(self, settings: Settings, service: str, pool, subscriptions: Subscriptions,
                  after_commit: Callable[[dict], None] | None = None):
+        check_subscriptions(service, subscriptions)
         self.settings, self.service, self.pool = settings, service, pool
-        self.handlers = list(handlers)
+        self.subscriptions = {t: tuple(handlers) for t, handlers in subscriptions.items()}
         self.after_commit = after_commit
 
-    def handler_for(self, routing_key: str) -> Handler | None:
-        for pattern, handler in self.handlers:
-            if pattern_matches(pattern, routing_key):
-                return handler
-        return None
+    @property
+    def bindings(self) -> list[str]:
+        """The routing keys the service's queue is bound to: exactly the types it handles."""
+        return sorted(self.subscriptions)
 
     def run(self, stop: threading.Event) -> None:
         backoff = 0.5
@@ -60,7 +76,7 @@ class Consumer:
         transport_options = {} if is_memory(self.settings) else {"confirm_publish": True}
         with Connection(self.settings.broker_url, heartbeat=30, transport_options=transport_options) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
-            declare(self.settings, self.service, [p for p, _ in self.handlers], conn.default_channel)
+            declare(self.settings, self.service, self.bindings, conn.default_channel)
             self._producer = Producer(conn.channel())
             queue = Queue(queue_name(self.settings, self.service), no_declare=True)
             with KombuConsumer(conn.default_channel, queues=[queue], callbacks=[self._collect],
@@ -97,54 +113,67 @@ class Consumer:
         parsed = []
         for message in messages:
             try:
-                parsed.append((message, parse_envelope(message.body)))
+                parsed.append((message, self._read(message.body)))
             except InvalidEnvelope as exc:
                 self._park(message, self._attempts(message), f"invalid envelope: {exc}")
         if len(parsed) > 1:
             try:
-                with self.pool.connection() as conn, conn.transaction():
-                    for _message, envelope in parsed:
-                        self._handle_in(conn, envelope)
+                with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                    for _message, received in parsed:
+                        self._handle_in(cur, received)
             except Exception:
                 log.info("batch failed; handling its messages one by one", extra={"size": len(parsed)})
             else:
-                for message, envelope in parsed:
+                for message, received in parsed:
                     if self.after_commit is not None:
-                        self.after_commit(envelope)
+                        self.after_commit(received.envelope)
                     message.ack()
                 return
-        for message, envelope in parsed:
-            self._one(message, envelope)
+        for message, received in parsed:
+            self._one(message, received)
+
+    def _read(self, body) -> Message:
+        """The message as its handlers see it; a type this service does not handle (a binding
+        left from an older release) is recorded in the inbox and skipped, its payload unread."""
+        envelope = parse_envelope(body)
+        if envelope["type"] not in self.subscriptions:
+            return Message(envelope, {})
+        return read_message(envelope)
 
     @staticmethod
     def _attempts(message) -> int:
         return int((message.headers or {}).get(ATTEMPTS, 0))
 
-    def _one(self, message, envelope: dict) -> None:
+    def _one(self, message, received: Message) -> None:
         try:
-            self.handle(envelope)
+            self.handle(received)
         except Exception:
             self._retry(message, self._attempts(message), traceback.format_exc(limit=5))
             return
         if self.after_commit is not None:
-            self.after_commit(envelope)
+            self.after_commit(received.envelope)
         message.ack()
 
-    def handle(self, envelope: dict) -> bool:
-        """Run the handler and record the message in one transaction; False if seen before."""
-        with self.pool.connection() as conn, conn.transaction():
-            return self._handle_in(conn, envelope)
+    def handle(self, received: Message | dict) -> bool:
+        """Run the type's handlers and record the message in one transaction; False if seen before.
+        (Tests and tools hand envelopes straight in, exactly as they would have arrived.)"""
+        if isinstance(received, dict):
+            received = self._read(received)
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            return self._handle_in(cur, received)
 
-    def _handle_in(self, conn, envelope: dict) -> bool:
+    def _handle_in(self, cur, received: Message) -> bool:
+        envelope = received.envelope
         token = correlation_id.set(envelope.get("correlationid") or envelope["id"])
         try:
-            first = conn.execute(
+            cur.execute(
                 "INSERT INTO inbox (source, message_id, type) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
-                (envelope["source"], envelope["id"], envelope["type"])).fetchone()
-            handler = self.handler_for(envelope["type"])
-            if first and handler is not None:
-                handler(conn, envelope)
-            return bool(first)
+                (envelope["source"], envelope["id"], envelope["type"]))
+            first = cur.fetchone() is not None
+            if first:
+                for handler in self.subscriptions.get(envelope["type"], ()):
+                    handler(cur, received)
+            return first
         finally:
             correlation_id.reset(token)
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from shared import contracts
 from shared.context import current_correlation_id
 
 CONTENT_TYPE = "application/cloudevents+json"
@@ -43,3 +45,36 @@ def parse_envelope(body: bytes | str | dict) -> dict:
     if envelope["specversion"] != "1.0":
         raise InvalidEnvelope(f"unsupported specversion {envelope['specversion']!r}")
     return envelope
+
+
+@dataclass(frozen=True)
+class Message:
+    """A received message as its handlers see it: the envelope as it travelled, and its payload
+    loaded through the type's contract (UUIDs, times and dates as Python values)."""
+    envelope: dict
+    data: dict
+
+    @property
+    def id(self) -> str:
+        return self.envelope["id"]
+
+    @property
+    def type(self) -> str:
+        return self.envelope["type"]
+
+    @property
+    def source(self) -> str:
+        return self.envelope["source"]
+
+    @property
+    def time(self) -> str | None:
+        return self.envelope.get("time")
+
+
+def read_message(envelope: dict) -> Message:
+    """The envelope with its payload loaded through its contract; InvalidEnvelope when the
+    payload breaks it (retrying would not change that)."""
+    try:
+        return Message(envelope, contracts.load(envelope["type"], envelope.get("data")))
+    except contracts.ContractError as exc:
+        raise InvalidEnvelope(f"the payload breaks its contract: {exc}") from exc

@@ -98,11 +98,11 @@ def serve(service: str, port: int | None, host: str, workers: int, threads: int)
 @click.argument("service", type=SERVICE)
 def worker(service: str) -> None:
     """Run a service's worker: outbox relay, consumers and timers, until SIGTERM/SIGINT."""
-    from shared.cli import ops
+    from services import service as described
     from shared.logging import configure_logging
     settings = load_settings()
     configure_logging(settings, service)
-    ops.service_module(service, "worker").create_worker(settings).run()
+    described(service).create_worker(settings).run()
 
 
 @cli.group()

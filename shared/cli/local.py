@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from services import SERVICES
+from services import SERVICES, service
 from shared.cli import keys, ops
 from shared.cli.serving import port_for
 from shared.config import PREFIX, Settings, load_settings, settings_environment
@@ -288,11 +288,11 @@ def _serve_in_process(settings: Settings, host: str, port_base: int, label: str)
     try:
         for name in SERVICES:
             port = port_for(name, port_base)
-            server = make_server(host, port, ops.service_module(name, "app").create_app(settings), threaded=True)
+            server = make_server(host, port, service(name).create_app(settings), threaded=True)
             servers.append(server)
             threads[f"{name} API"] = threading.Thread(target=server.serve_forever, name=f"{name}-api", daemon=True)
             threads[f"{name} API"].start()
-            workers.append(ops.service_module(name, "worker").create_worker(settings).start())
+            workers.append(service(name).create_worker(settings).start())
             urls[name] = _base_url(host, port)
         def dead() -> str | None:
             return next((name for name, thread in threads.items() if not thread.is_alive()), None)

@@ -1,24 +1,17 @@
 """What the commands do, kept apart from how they are spelled on the command line."""
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import psycopg
 from psycopg import sql
 
-from services import SERVICES
+from services import SERVICES, service
 from shared.config import Settings
 from shared.migrations import migrate
 
 MAINTENANCE_DB = "postgres"
-
-
-def service_module(service: str, part: str | None = None) -> ModuleType:
-    """`services.<service>` or one of its modules, imported only when a command needs it."""
-    return importlib.import_module(f"services.{service}" + (f".{part}" if part else ""))
 
 
 def database_name(url: str) -> str:
@@ -52,7 +45,7 @@ def ensure_database(url: str) -> bool:
 
 def migrate_services(settings: Settings, services: Iterable[str] = SERVICES) -> Iterator[tuple[str, list[str]]]:
     for name in services:
-        applied = migrate(settings, name, service_module(name).MIGRATIONS)
+        applied = migrate(settings, name, service(name).migrations)
         if set_role_password(settings, name):
             applied = [*applied, f"password of role {settings.role_for(name)} set"]
         yield name, applied
@@ -63,10 +56,10 @@ def declare_topology(settings: Settings, services: Iterable[str] = SERVICES) -> 
     message published before a consumer first starts (demo data, say) waits in its queue."""
     from shared.bus.topology import declare
     for name in services:
-        patterns = list(getattr(service_module(name, "worker"), "PATTERNS", ()))
-        if patterns:
-            declare(settings, name, patterns)
-            yield name, patterns
+        types = sorted(service(name).subscriptions(settings))
+        if types:
+            declare(settings, name, types)
+            yield name, types
 
 
 def set_role_password(settings: Settings, service: str) -> bool:
@@ -85,15 +78,9 @@ def set_role_password(settings: Settings, service: str) -> bool:
 
 
 def load_demo(settings: Settings, services: Iterable[str] = SERVICES) -> Iterator[tuple[str, dict]]:
-    """Each service's `demo.load(settings)`, for the services that have a demo module."""
+    """Each service's demo data (`demo.load(settings)`), in the platform's order."""
     for name in services:
-        try:
-            module = service_module(name, "demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"services.{name}.demo":
-                raise  # the demo module exists but something it imports does not
-            continue
-        yield name, module.load(settings)
+        yield name, service(name).load_demo(settings)
 
 
 def postgres_problem(url: str) -> str | None:
@@ -108,7 +95,7 @@ def postgres_problem(url: str) -> str | None:
 
 
 def broker_problem(url: str) -> str | None:
-    from shared.http.health import broker_problem as problem
+    from shared.health import broker_problem as problem
     return problem(Settings(broker_url=url))
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
+from services import ALL, service as described
 from shared.config import Settings
 
-DEFAULT_PORTS = {"registry": 8001, "events": 8002, "notifications": 8003, "archive": 8004}
+DEFAULT_PORTS = {s.name: s.port for s in ALL}
 BASE_PORT = 8000
 
 
@@ -26,10 +27,9 @@ class ServiceApplication(BaseApplication):
 
     def load(self):
         # Called in each worker after the fork (preload is off): pools and sockets are per process.
-        from shared.cli.ops import service_module
         from shared.logging import configure_logging
         configure_logging(self.settings, self.service)
-        return service_module(self.service, "app").create_app(self.settings)
+        return described(self.service).create_app(self.settings)
 
 
 def gunicorn_options(settings: Settings, service: str, host: str, port: int, workers: int, threads: int) -> dict:

@@ -16,8 +16,8 @@ from werkzeug.exceptions import HTTPException
 from shared.config import Settings
 from shared.context import correlation_id
 from shared.db import open_pool
-from shared.http import db
-from shared.http.health import broker_problem
+from shared.http import db, errors, idempotency
+from shared.health import broker_problem
 from shared.http.pagination import invalid_cursor_response
 from shared.http.problems import Problem, problem_response
 
@@ -65,12 +65,13 @@ def create_service_app(settings: Settings, service: str, *, title: str, version:
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         API_SPEC_OPTIONS={"security": [{"bearer": []}]})
     app.extensions["birlikte"] = {"settings": settings, "service": service, "pool": _lazy_pool(settings, service, pool),
-                                  "verifier": None}
+                                  "verifier": None, "before_commit": [idempotency.store_response]}
     api = ServiceApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     _install_context(app)
+    errors.install(app)
     _install_errors(app)
     _install_operations(app, settings)
     # after_request functions run in reverse order of registration: the commit goes first, so that

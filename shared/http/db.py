@@ -1,7 +1,8 @@
 """One database transaction per request, on a connection taken only when a view needs one.
 
-The view's writes, its outbox messages and its idempotency record commit together when the
-response is a success, and roll back together otherwise.
+The view's writes, its outbox messages and whatever the app's before-commit hooks add (the
+idempotency record) commit together when the response is a success, and roll back together
+otherwise.
 """
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import logging
 
 from flask import current_app, g
 
-from shared.http.idempotency import store_response
 from shared.http.problems import problem_response
 
 log = logging.getLogger(__name__)
@@ -31,13 +31,14 @@ def cursor():
 
 
 def finish(response):
-    """after_request: commit a success, roll back anything else."""
+    """after_request: commit a success (after the before-commit hooks), roll back anything else."""
     conn = g.pop("db_conn", None)
     if conn is None:
         return response
     try:
         if response.status_code < 400:
-            store_response(conn, response)
+            for hook in current_app.extensions["birlikte"]["before_commit"]:
+                hook(conn, response)
             conn.commit()
         else:
             conn.rollback()

@@ -1,31 +1,23 @@
-"""Resource versions as ETags: If-Match guards writes (412 on a lost update), If-None-Match saves reads."""
+"""Resource versions in HTTP: ETag on reads, If-None-Match for 304s, If-Match as the
+precondition a change is checked against (shared/versions.py)."""
 from __future__ import annotations
 
 from flask import request
 
-from shared.http.problems import abort_problem
+from shared.versions import Precondition, etag, tags
+
+__all__ = ["etag", "if_match", "not_modified"]
 
 
-def etag(version: int) -> str:
-    return f'"v{version}"'
-
-
-def _tags(header: str | None) -> set[str]:
-    return {t.strip().removeprefix("W/") for t in (header or "").split(",") if t.strip()}
-
-
-def require_if_match(current_version: int) -> None:
-    header = request.headers.get("If-Match")
-    if not header:
-        abort_problem(428, "Precondition required",
-                      "Send If-Match with the ETag you read, so that no one else's change is overwritten.")
-    tags = _tags(header)
-    if "*" not in tags and etag(current_version) not in tags:
-        abort_problem(412, "Precondition failed",
-                      f"The resource changed since you read it; it is now at {etag(current_version)}. "
-                      "Read it again and retry.", current_etag=etag(current_version))
+def if_match(*, required: bool = True) -> Precondition:
+    """The caller's If-Match as a precondition; `required=False` lets a change without one through."""
+    return Precondition.from_header(request.headers.get("If-Match"), required=required)
 
 
 def not_modified(version: int) -> bool:
-    tags = _tags(request.headers.get("If-None-Match"))
-    return "*" in tags or etag(version) in tags
+    found = tags(request.headers.get("If-None-Match"))
+    return "*" in found or etag(version) in found
+
+
+def require_if_match(current_version: int) -> None:  # until every service checks preconditions in its operations
+    if_match().check(current_version)

@@ -1,8 +1,8 @@
 """Idempotency-Key on POST: a retried request never creates twice.
 
 The first successful answer is stored in `idempotency_keys` in the same transaction as the
-request's writes (see shared.http.db.finish), so a failed request leaves no record and may be
-retried. Concurrent duplicates serialize on an advisory lock: the second waits, then replays.
+request's writes (`store_response` is a before-commit hook of shared.http.db.finish), so a failed
+request leaves no record and may be retried. Concurrent duplicates serialize on an advisory lock: the second waits, then replays.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import json
 from flask import Response, g, request
 
 from shared.auth.flask import current_principal
+from shared.http.db import cursor
 from shared.http.problems import abort_problem
 
 HEADER = "Idempotency-Key"
@@ -41,7 +42,6 @@ def idempotent(view):
 
 
 def _lookup(principal: str, key: str) -> dict | None:
-    from shared.http.db import cursor
     cur = cursor()
     cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"idempotency:{principal}:{key}",))
     cur.execute("SELECT request_hash, status, headers, body FROM idempotency_keys WHERE principal = %s AND key = %s",

@@ -47,16 +47,6 @@ def invalid_cursor_response():
     return problem_response(400, *_INVALID, errors={"cursor": ["Not a cursor this service gave out."]})
 
 
-def keyset(order_columns: list[str], cursor_values: tuple) -> tuple[str, list]:
-    """`(a, b) > (%s, %s)` for rows after the cursor in the (a, b) order."""
-    if len(cursor_values) != len(order_columns):
-        abort_problem(400, "Invalid cursor", "This cursor belongs to another listing.",
-                      errors={"cursor": ["Not a cursor of this listing."]})
-    columns = ", ".join(order_columns)
-    marks = ", ".join(["%s"] * len(order_columns))
-    return f"({columns}) > ({marks})", list(cursor_values)
-
-
 def page_response(rows: list, limit: int, key) -> dict:
     """Turn limit + 1 fetched rows into a page; the extra row only says there is a next page."""
     items = rows[:limit]

@@ -1,8 +1,9 @@
 """Finding the real PostgreSQL and RabbitMQ the tests run against.
 
-Order: the servers named by BIRLIKTE_TEST_DATABASE_URL / BIRLIKTE_TEST_BROKER_URL (or the
-defaults on localhost); where one is not reachable and a Docker engine is, a testcontainers
-container; otherwise the run stops with a message that says how to start them. Never skipped.
+Each is looked for only when a test needs it. Order: the server named by
+BIRLIKTE_TEST_DATABASE_URL / BIRLIKTE_TEST_BROKER_URL (or the default on localhost); where it is
+not reachable and a Docker engine is, a testcontainers container; otherwise the run stops with a
+message that says how to start it. Never skipped.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import socket
 from urllib.parse import urlsplit
 
 import psycopg
+import pytest
 
 DEFAULT_DB = "postgresql://postgres@localhost:5432/postgres"
 DEFAULT_BROKER = "amqp://guest:guest@localhost:5672//"
@@ -58,27 +60,43 @@ def docker_available() -> bool:
 
 
 class Infra:
-    """The admin database URL and broker URL for this run, plus any containers it started."""
+    """The admin database URL and broker URL for this run, each found when first asked for
+    (a unit run asks for neither), plus any containers started for them."""
 
     def __init__(self):
         self.containers = []
-        self.database_url = os.environ.get("BIRLIKTE_TEST_DATABASE_URL", DEFAULT_DB)
-        self.broker_url = os.environ.get("BIRLIKTE_TEST_BROKER_URL", DEFAULT_BROKER)
+        self._database_url: str | None = None
+        self._broker_url: str | None = None
 
-    def resolve(self) -> str | None:
-        """Return None when both servers answer, else the message to stop the run with."""
-        db_error = postgres_error(self.database_url)
-        mq_error = broker_error(self.broker_url)
-        if (db_error or mq_error) and docker_available():
-            if db_error:
-                self.database_url, db_error = self._postgres_container(), None
-            if mq_error:
-                self.broker_url, mq_error = self._rabbitmq_container(), None
-        if db_error:
-            return HOW_TO_START.format(what="PostgreSQL", where=self.database_url, error=db_error)
-        if mq_error:
-            return HOW_TO_START.format(what="RabbitMQ", where=self.broker_url, error=mq_error)
-        return None
+    @property
+    def database_url(self) -> str:
+        return self.postgres()
+
+    @property
+    def broker_url(self) -> str:
+        return self.rabbitmq()
+
+    def postgres(self) -> str:
+        if self._database_url is None:
+            url = os.environ.get("BIRLIKTE_TEST_DATABASE_URL", DEFAULT_DB)
+            error = postgres_error(url)
+            if error and docker_available():
+                url, error = self._postgres_container(), None
+            if error:
+                pytest.exit(HOW_TO_START.format(what="PostgreSQL", where=url, error=error), returncode=3)
+            self._database_url = url
+        return self._database_url
+
+    def rabbitmq(self) -> str:
+        if self._broker_url is None:
+            url = os.environ.get("BIRLIKTE_TEST_BROKER_URL", DEFAULT_BROKER)
+            error = broker_error(url)
+            if error and docker_available():
+                url, error = self._rabbitmq_container(), None
+            if error:
+                pytest.exit(HOW_TO_START.format(what="RabbitMQ", where=url, error=error), returncode=3)
+            self._broker_url = url
+        return self._broker_url
 
     def _postgres_container(self) -> str:
         from testcontainers.postgres import PostgresContainer

@@ -10,7 +10,7 @@ from shared.auth.flask import current_principal, require
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import require_if_match
-from shared.http.outbound import require_safe_url
+from shared.outbound import require_safe_url
 from shared.http.problems import abort_problem
 from shared.http.resources import answer, answer_read, changed, conflicts, created, now
 from services.events.schemas import KINDS, TEXT_LANGUAGES, VISIBILITIES, zone_name
@@ -133,10 +133,12 @@ class Import(MethodView):
             return answer(current)
         if "url" in data:
             require_safe_url(data["url"], current_app.extensions["birlikte"]["settings"].calendar_import_allow_private)
-        if set(data) & set(COLUMNS):  # a new URL, or new defaults for its events: fetch and apply it in full now
-            data.update(etag=None, last_modified=None, next_fetch_at=now())
+        # A new URL, or new defaults for its events: fetch and apply it in full now. A fetch in
+        # hand loses its claim, so what it brings is not applied over the change.
+        if set(data) & set(COLUMNS):
+            data.update(etag=None, last_modified=None, next_fetch_at=now(), claimed_at=None)
         elif data.get("active"):
-            data["next_fetch_at"] = now()
+            data.update(next_fetch_at=now(), claimed_at=None)
         with conflicts("Your organization already imports this feed.", errors={"url": ["Already registered."]}):
             return answer(rows.update(cur, "calendar_imports", import_id, data))
 
@@ -158,6 +160,7 @@ class ImportNow(MethodView):
         _require_owner(organization_id)
         cur = cursor()
         _load(cur, organization_id, import_id, for_update=True)
-        cur.execute("UPDATE calendar_imports SET next_fetch_at = now(), version = version + 1, updated_at = now() "
+        cur.execute("UPDATE calendar_imports SET next_fetch_at = now(), claimed_at = NULL, version = version + 1, "
+                    "updated_at = now() "
                     "WHERE id = %s RETURNING *", (import_id,))
         return answer(cur.fetchone(), 202)

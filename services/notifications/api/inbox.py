@@ -7,7 +7,8 @@ from marshmallow import Schema, fields
 
 from shared.auth.flask import current_principal, require
 from shared.http.db import cursor
-from shared.http.pagination import PageArgsSchema, decode_cursor, keyset, link_header, page_response
+from shared.http.pagination import PageArgsSchema, decode_cursor, link_header, page_response
+from shared.rows import keyset
 from shared.http.problems import abort_problem
 
 blp = Blueprint("inbox", __name__, url_prefix="/inbox", description="A person's in-app notifications.")

@@ -16,7 +16,7 @@ from shared.auth.flask import current_principal, require
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.idempotency import idempotent
-from shared.http.outbound import require_safe_url
+from shared.outbound import require_safe_url
 from shared.http.pagination import PageArgsSchema, decode_cursor
 from shared.http.problems import abort_problem
 from shared.http.resources import (answer, answer_read, changed, created, load, load_for_change, now, page_of,
