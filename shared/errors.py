@@ -31,6 +31,15 @@ class Invalid(DomainError):
     """Field values that break a rule; `errors` names each field."""
 
 
+class Unauthenticated(DomainError):
+    """Who is calling could not be established (credentials missing or wrong); `challenge` says
+    how to authenticate (the WWW-Authenticate of an HTTP answer)."""
+
+    def __init__(self, title: str, detail: str | None = None, *, challenge: str, **extra):
+        super().__init__(title, detail, **extra)
+        self.challenge = challenge
+
+
 class Forbidden(DomainError):
     """The caller may not do this."""
 

@@ -9,6 +9,7 @@ from shared.versions import etag
 
 STATUS = {
     errors.BadRequest: 400,
+    errors.Unauthenticated: 401,
     errors.Forbidden: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
@@ -34,6 +35,8 @@ def answer(error: errors.DomainError):
     if isinstance(error, errors.PreconditionFailed):
         extra.setdefault("current_etag", etag(error.current_version))
         headers["ETag"] = etag(error.current_version)
+    if isinstance(error, errors.Unauthenticated):
+        headers["WWW-Authenticate"] = error.challenge
     if isinstance(error, errors.Unavailable):
         headers["Retry-After"] = "5"
     return problem_response(status_of(error), error.title, error.detail, headers=headers, **extra)

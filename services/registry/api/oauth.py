@@ -4,16 +4,15 @@ An external OIDC provider can replace it: services verify against BIRLIKTE_JWKS_
 """
 from __future__ import annotations
 
-import hmac
-
 from flask import current_app, request
 from flask.views import MethodView
-from shared.http.blueprint import Blueprint
 
 from shared.auth.tokens import TokenIssuer
+from shared.errors import Unavailable
+from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
-from shared.http.problems import abort_problem
-from services.registry.api.clients import hash_secret
+from services.registry.errors import OAuthError
+from services.registry.operations import clients
 from services.registry.schemas import TokenRequest, TokenResponse
 
 blp = Blueprint("oauth", __name__, description="Tokens for partner API clients (RFC 6749 client credentials).")
@@ -22,16 +21,9 @@ blp = Blueprint("oauth", __name__, description="Tokens for partner API clients (
 def _issuer() -> TokenIssuer:
     issuer = current_app.extensions.get("registry_issuer")
     if issuer is None:
-        abort_problem(503, "Token issuer not configured",
-                      "This deployment verifies tokens from an external identity provider.")
+        raise Unavailable("Token issuer not configured",
+                          "This deployment verifies tokens from an external identity provider.")
     return issuer
-
-
-def _oauth_error(status: int, error: str, description: str):
-    # RFC 6749 §5.2 fields inside an RFC 9457 body: OAuth libraries and people both understand it.
-    headers = {"WWW-Authenticate": 'Basic realm="birlikte"'} if status == 401 else None
-    abort_problem(status, error.replace("_", " ").capitalize(), description,
-                  error=error, error_description=description, headers=headers)
 
 
 def _client_credentials() -> tuple[str, str]:
@@ -41,18 +33,6 @@ def _client_credentials() -> tuple[str, str]:
     return request.form.get("client_id", ""), request.form.get("client_secret", "")
 
 
-def _authenticate(client_id: str, secret: str) -> dict:
-    cur = cursor()
-    cur.execute("SELECT c.*, o.status AS organization_status FROM api_clients c "
-                "JOIN organizations o ON o.id = c.organization_id WHERE c.client_id = %s", (client_id,))
-    client = cur.fetchone()
-    expected = client["secret_hash"] if client else hash_secret("")
-    valid = hmac.compare_digest(expected, hash_secret(secret))
-    if not client or not valid or client["status"] != "active" or client["organization_status"] != "active":
-        _oauth_error(401, "invalid_client", "Unknown client, wrong secret, or a revoked client.")
-    return client
-
-
 @blp.route("/oauth/token")
 class Token(MethodView):
     @blp.doc(requestBody={"content": {"application/x-www-form-urlencoded": {"schema": TokenRequest}}})
@@ -60,16 +40,8 @@ class Token(MethodView):
     def post(self):
         """Exchange a client's id and secret (HTTP Basic or form) for a bearer token."""
         if request.form.get("grant_type") != "client_credentials":
-            _oauth_error(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
-        client = _authenticate(*_client_credentials())
-        requested = request.form.get("scope", "").split() or list(client["scopes"])
-        if not set(requested) <= set(client["scopes"]):
-            _oauth_error(400, "invalid_scope", f"This client may ask only for: {' '.join(client['scopes'])}.")
-        issuer = _issuer()
-        token = issuer.issue(f"client:{client['client_id']}", roles=("partner_client",), scopes=requested,
-                             organization=str(client["organization_id"]))
-        body = {"access_token": token, "token_type": "Bearer", "expires_in": issuer.lifetime,
-                "scope": " ".join(requested)}
+            raise OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported.")
+        body = clients.token(cursor(), _issuer(), *_client_credentials(), request.form.get("scope"))
         return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 

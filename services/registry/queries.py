@@ -1,0 +1,87 @@
+"""What the registry reads: lists with their filters, and the facts access decisions need."""
+from __future__ import annotations
+
+from shared import rows
+from shared.errors import not_found
+
+ORGANIZATION_ORDER = ["name", "id"]
+PERSON_ORDER = ["full_name", "id"]
+CREATED_ORDER = ["created_at", "id"]
+_IN_ORGANIZATIONS = ("id IN (SELECT person_id FROM memberships WHERE status = 'active' "
+                     "AND organization_id = ANY(%s::uuid[]))")
+
+
+def _status(value: str) -> list[tuple[str, tuple]]:
+    return [] if value == "all" else [("status = %s", (value,))]
+
+
+def _name_words(text: str | None) -> list[tuple[str, tuple]]:
+    return [("name_search @@ to_tsquery('simple', %s)", (rows.prefix_query(text) or "''",))] if text else []
+
+
+def organizations(cur, filters: dict, cursor, limit: int) -> list[dict]:
+    conditions = _status(filters["status"])
+    if "country" in filters:
+        conditions.append(("country = %s", (filters["country"],)))
+    if "focus_area" in filters:
+        conditions.append(("focus_areas @> ARRAY[%s]", (filters["focus_area"],)))
+    if "role" in filters:
+        conditions.append(("roles @> ARRAY[%s]", (filters["role"],)))
+    conditions += _name_words(filters.get("q"))
+    return rows.page(cur, "organizations", conditions, ORGANIZATION_ORDER, cursor, limit)
+
+
+def people(cur, filters: dict, visible: set[str] | None, viewer: str, cursor, limit: int) -> list[dict]:
+    """People in `visible` organizations (None: everyone) and the viewer themselves."""
+    conditions = [] if visible is None else [(f"({_IN_ORGANIZATIONS} OR id::text = %s)", (sorted(visible), viewer))]
+    conditions += _status(filters["status"])
+    if "organization_id" in filters:
+        conditions.append((_IN_ORGANIZATIONS, ([filters["organization_id"]],)))
+    conditions += _name_words(filters.get("q"))
+    return rows.page(cur, "people", conditions, PERSON_ORDER, cursor, limit)
+
+
+def organizations_of_person(cur, person_id) -> set[str]:
+    """The organizations the person is an active member of."""
+    cur.execute("SELECT organization_id::text AS id FROM memberships WHERE person_id = %s AND status = 'active'",
+                (person_id,))
+    return {row["id"] for row in cur.fetchall()}
+
+
+def memberships(cur, filters: dict, visible: set[str] | None, viewer: str, cursor, limit: int) -> list[dict]:
+    conditions = [] if visible is None else [
+        ("(organization_id = ANY(%s::uuid[]) OR person_id::text = %s)", (sorted(visible), viewer))]
+    for name in ("organization_id", "person_id", "kind"):
+        if name in filters:
+            conditions.append((f"{name} = %s", (filters[name],)))
+    conditions += _status(filters["status"])
+    return rows.page(cur, "memberships", conditions, CREATED_ORDER, cursor, limit)
+
+
+def partnerships(cur, filters: dict, cursor, limit: int) -> list[dict]:
+    conditions = []
+    if "organization_id" in filters:
+        conditions.append(("(organization_id = %s OR partner_id = %s)", (filters["organization_id"],) * 2))
+    if "kind" in filters:
+        conditions.append(("kind = %s", (filters["kind"],)))
+    conditions += _status(filters["status"])
+    return rows.page(cur, "partnerships", conditions, CREATED_ORDER, cursor, limit)
+
+
+def clients(cur, organization_id, cursor, limit: int) -> list[dict]:
+    return rows.page(cur, "api_clients", [("organization_id = %s", (organization_id,))], CREATED_ORDER, cursor, limit)
+
+
+def client(cur, organization_id, client_id) -> dict:
+    """An organization's client; another organization's is not found (nothing is said of it)."""
+    row = rows.get(cur, "api_clients", client_id)
+    if row is None or row["organization_id"] != organization_id:
+        raise not_found("client", client_id)
+    return row
+
+
+def client_with_organization(cur, client_id: str) -> dict | None:
+    """A client by its public client_id, with its organization's status (token requests)."""
+    cur.execute("SELECT c.*, o.status AS organization_status FROM api_clients c "
+                "JOIN organizations o ON o.id = c.organization_id WHERE c.client_id = %s", (client_id,))
+    return cur.fetchone()
