@@ -25,8 +25,7 @@ from shared.auth.principal import Principal
 from shared.auth.tokens import TokenIssuer
 from shared.migrations import migrate
 from services import archive
-from services.archive import access
-from services.archive.api.items import SEARCH
+from services.archive import access, queries
 
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 WORDS_TR = ("örgüt", "dayanışma", "gönüllü", "yönetişim", "çalışma", "ilişkileri", "kadın", "eşitlik", "mülteci",
@@ -129,15 +128,15 @@ def search(settings, port: int, seconds: float, items: int) -> list[tuple]:
     auth = {"Authorization": f"Bearer {token}"}
     ours = load(port, lambda n: ("GET", f"/items?limit=20&q={requests.utils.quote(QUERIES[n % len(QUERIES)])}",
                                  auth, b""), connections=16, seconds=seconds, warmup=1)
-    visibility, named = access.visibility_condition(member)
-    rank = f"ts_rank(search, {SEARCH})::float8"
-    sql = (f"SELECT *, {rank} AS rank FROM items WHERE {visibility} AND search @@ {SEARCH} "
+    visibility, named = queries.visibility_condition(access.findable(member))
+    rank = f"ts_rank(search, {queries.SEARCH})::float8"
+    sql = (f"SELECT *, {rank} AS rank FROM items WHERE {visibility} AND search @@ {queries.SEARCH} "
            "ORDER BY rank DESC, id LIMIT 21")
     pool = ConnectionPool(settings.database_url_for("archive"), min_size=16, max_size=16,
                           kwargs={"options": "-c search_path=archive"}, open=True)
     raw = _rotating_queries(pool, sql, [{**named, "q": q} for q in QUERIES], threads=16, seconds=seconds)
     with pool.connection() as conn:
-        matches = [conn.execute(f"SELECT count(*) FROM items WHERE search @@ {SEARCH}", {"q": q}).fetchone()[0]
+        matches = [conn.execute(f"SELECT count(*) FROM items WHERE search @@ {queries.SEARCH}", {"q": q}).fetchone()[0]
                    for q in QUERIES]
     pool.close()
     return [(f"search {items:,} items: req/s · p50 · p99", f"{ours.rate:,.0f} · {ms(ours.percentile(50))} · "

@@ -52,6 +52,14 @@ class Conflict(DomainError):
     """The current state does not allow this (a duplicate, a closed event, a used vote)."""
 
 
+class TooLarge(DomainError):
+    """More than this takes (a file past the upload limit)."""
+
+
+class UnsupportedMediaType(DomainError):
+    """Content of a type this does not take (judged from the content itself)."""
+
+
 class PreconditionRequired(DomainError):
     """A change that must name the version it was made against, and did not."""
 

@@ -1,4 +1,5 @@
-"""Who may see and manage what in the archive.
+"""Who may see and manage what in the archive: pure decisions over the caller and the facts a
+view looked up (queries.py: the organizations that own an item, whether the caller took part).
 
 Every read and download checks the item's visibility: public (anyone), members (anyone in the
 community), participants (the people registered for a linked event — safe spaces stay inside).
@@ -8,13 +9,19 @@ theirs alone.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from shared.auth.flask import require
 from shared.auth.principal import Principal
+from shared.errors import require
+
+
+def _person(principal: Principal | None) -> bool:
+    """Someone signed in, not a partner organization's system."""
+    return principal is not None and not principal.is_partner_client
 
 
 def person_of(principal: Principal | None) -> uuid.UUID | None:
-    if principal is None or principal.is_partner_client:
+    if not _person(principal):
         return None
     try:
         return uuid.UUID(principal.subject)
@@ -30,33 +37,16 @@ def is_member(principal: Principal | None) -> bool:
     return principal.is_coordinator or bool(principal.member_of or principal.admin_of)
 
 
-def owners(cur, item: dict) -> set[str]:
-    """The organizations that manage an item: its own, and the organizers of its events."""
-    ids = {str(o) for o in item["organization_ids"]}
-    if item["event_ids"]:
-        cur.execute("SELECT DISTINCT unnest(organizer_ids)::text AS id FROM events WHERE id = ANY(%s)",
-                    (item["event_ids"],))
-        ids |= {row["id"] for row in cur.fetchall()}
-    return ids
-
-
-def can_manage(cur, principal: Principal | None, item: dict) -> bool:
-    if principal is None or principal.is_partner_client:
+def can_manage(principal: Principal | None, owners: set[str]) -> bool:
+    """`owners`: the organizations that manage the item (its own and its events' organizers)."""
+    if not _person(principal):
         return False
-    return principal.is_coordinator or bool(set(principal.admin_of) & owners(cur, item))
+    return principal.is_coordinator or bool(principal.admin_of & owners)
 
 
-def is_participant(cur, principal: Principal | None, item: dict) -> bool:
-    person = person_of(principal)
-    if person is None or not item["event_ids"]:
-        return False
-    cur.execute("SELECT 1 FROM registrations WHERE person_id = %s AND status = 'registered' AND event_id = ANY(%s)",
-                (person, item["event_ids"]))
-    return cur.fetchone() is not None
-
-
-def can_read(cur, principal: Principal | None, item: dict) -> bool:
-    if can_manage(cur, principal, item):
+def can_read(principal: Principal | None, item: dict, *, owners: set[str], participant: bool) -> bool:
+    """`participant`: the caller is registered for one of the item's events."""
+    if can_manage(principal, owners):
         return True
     if item["status"] != "published":
         return False
@@ -64,24 +54,32 @@ def can_read(cur, principal: Principal | None, item: dict) -> bool:
         return True
     if item["visibility"] == "members":
         return is_member(principal)
-    return is_participant(cur, principal, item)
+    return participant
 
 
-def require_manager(cur, principal: Principal, item: dict) -> None:
-    require(can_manage(cur, principal, item),
-            "Only a coordinator or an admin of the organizing organization can do this.")
+def require_manager(principal: Principal, owners: set[str]) -> None:
+    require(can_manage(principal, owners), "Only a coordinator or an admin of the organizing organization can do this.")
 
 
-def visibility_condition(principal: Principal | None) -> tuple[str, dict]:
-    """SQL (with named parameters) for the items a caller may find in a list or a search."""
+def require_can_create(principal: Principal, organization_ids) -> None:
+    require(principal.is_coordinator or bool(principal.admin_of & {str(o) for o in organization_ids}),
+            "Only a coordinator, or an admin of one of the item's organizations, can add to the archive.")
+
+
+@dataclass(frozen=True)
+class Findable:
+    """What a caller finds in lists and searches, short of everything: published items of
+    `visibilities`, published participants' items of the events `person` is registered for, and
+    every item of the organizations in `admin_of` or of their events."""
+    visibilities: tuple[str, ...]
+    person: uuid.UUID | None
+    admin_of: tuple[str, ...]
+
+
+def findable(principal: Principal | None) -> Findable | None:
+    """None: everything (a coordinator)."""
     if principal is not None and principal.is_coordinator:
-        return "TRUE", {}
-    visible = ["'public'"] + (["'members'"] if is_member(principal) else [])
-    person = person_of(principal)
-    admin = sorted(principal.admin_of) if principal is not None and not principal.is_partner_client else []
-    clause = (f"((status = 'published' AND (visibility IN ({', '.join(visible)})"
-              " OR (visibility = 'participants' AND event_ids && ARRAY(SELECT event_id FROM registrations"
-              " WHERE person_id = %(viewer)s AND status = 'registered'))))"
-              " OR organization_ids && %(viewer_admin_of)s::uuid[]"
-              " OR event_ids && ARRAY(SELECT id FROM events WHERE organizer_ids && %(viewer_admin_of)s::uuid[]))")
-    return clause, {"viewer": person, "viewer_admin_of": admin}
+        return None
+    return Findable(visibilities=("public", "members") if is_member(principal) else ("public",),
+                    person=person_of(principal),
+                    admin_of=tuple(sorted(principal.admin_of)) if _person(principal) else ())

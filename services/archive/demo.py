@@ -1,24 +1,28 @@
 """Demo data: what the community published — the "Work Relations in Civil Society" publication
 from the civil space discussions, slides from an information session, and STGM's video channel.
 
-Files are small generated PDFs standing in for the real documents. Loading twice changes nothing.
+Files are small generated PDFs standing in for the real documents. The items are added, their
+files attached and published through the same operations as the API's, by the demo loader as a
+named system actor. Loading twice changes nothing.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 from datetime import date
 
-from psycopg.types.json import Jsonb
-
+from shared import rows
+from shared.auth.principal import Principal
 from shared.community import demo_id, organization_id
 from shared.config import Settings
 from shared.db import open_pool
+from shared.versions import ANY
 from services.archive import NAME
-from services.archive.messages import emit
-from services.archive.storage import storage_for
+from services.archive.intake import Intake
+from services.archive.operations import files, items
+from services.archive.storage import Storage, storage_for
 
 STGM, EMEK, KADIN = 0, 2, 3
+DEMO = Principal.system("demo")
 
 ITEMS = [
     # key, type, title, description, language, visibility, topics, organizations, event key, url, pages
@@ -60,31 +64,28 @@ def _pdf(lines: list[str]) -> bytes:
 
 
 def load(settings: Settings) -> dict[str, int]:
+    """Add what is missing through the same operations as the API's (its messages go out as for
+    any change); how many items were new."""
     counts = {"items": 0}
     storage = storage_for(settings)
     with open_pool(settings, NAME, min_size=1, max_size=1) as pool, pool.connection() as conn:
         with conn.transaction(), conn.cursor() as cur:
-            for key, kind, title, description, language, visibility, topics, orgs, event, url, pages in ITEMS:
-                item_id = demo_id("archive", key)
-                file = {}
-                if pages:
-                    content = _pdf(pages)
-                    file = {"file_key": f"demo/{item_id}.pdf", "file_name": f"{key}.pdf", "file_size": len(content),
-                            "file_sha256": hashlib.sha256(content).hexdigest(), "content_type": "application/pdf"}
-                    storage.save(file["file_key"], io.BytesIO(content))
-                cur.execute(
-                    """INSERT INTO items (id, type, title, description, language, published_on, topics, event_ids,
-                                          organization_ids, license, external_url, visibility, status, published_at,
-                                          created_by, file_key, file_name, file_size, file_sha256, content_type)
-                       VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'CC-BY-4.0', %s, %s, 'published', now(), 'demo',
-                               %s, %s, %s, %s, %s)
-                       ON CONFLICT (id) DO NOTHING RETURNING *""",
-                    (item_id, kind, Jsonb(title), Jsonb(description), language, date.today(), topics,
-                     [demo_id("event", event)] if event else [], [organization_id(o) for o in orgs], url, visibility,
-                     file.get("file_key"), file.get("file_name"), file.get("file_size"), file.get("file_sha256"),
-                     file.get("content_type")))
-                item = cur.fetchone()
-                if item is not None:
+            for entry in ITEMS:
+                if rows.get(cur, "items", demo_id("archive", entry[0])) is None:
+                    _add(cur, storage, settings.archive_max_upload_bytes, entry)
                     counts["items"] += 1
-                    emit(cur, "published", item)
     return counts
+
+
+def _add(cur, storage: Storage, limit: int, entry: tuple) -> None:
+    key, kind, title, description, language, visibility, topics, orgs, event, url, pages = entry
+    item = items.create(cur, DEMO, {
+        "id": demo_id("archive", key), "type": kind, "title": title, "description": description,
+        "language": language, "published_on": date.today(), "topics": topics,
+        "event_ids": [demo_id("event", event)] if event else [], "organization_ids": [organization_id(o) for o in orgs],
+        "license": "CC-BY-4.0", "external_url": url, "visibility": visibility})
+    if pages:
+        file_key, body = f"demo/{item['id']}.pdf", Intake(io.BytesIO(_pdf(pages)), limit)
+        storage.save(file_key, body)
+        files.attach(cur, DEMO, item["id"], body.received(file_key, name=f"{key}.pdf"), ANY)
+    items.publish(cur, DEMO, item["id"], ANY)

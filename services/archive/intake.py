@@ -5,10 +5,12 @@ import base64
 import binascii
 import hashlib
 import re
+from dataclasses import dataclass
 
 import filetype
 
-from shared.http.problems import abort_problem
+from shared.errors import BadRequest
+from services.archive.errors import TooLarge
 
 HEAD = 8192
 ALLOWED = {
@@ -19,12 +21,20 @@ ALLOWED = {
 }
 
 
-class TooLarge(Exception):
-    pass
+@dataclass(frozen=True)
+class Received:
+    """A file as it came in, stored under `key`; `announced_sha256` is the checksum its sender
+    announced, if it did."""
+    key: str
+    name: str
+    size: int
+    sha256: str
+    content_type: str | None
+    announced_sha256: str | None = None
 
 
 class Intake:
-    """A read-only stream over the request body that enforces the size limit and keeps a checksum."""
+    """A read-only stream over an incoming file that enforces the size limit and keeps a checksum."""
 
     def __init__(self, source, limit: int):
         self.source, self.limit = source, limit
@@ -36,7 +46,7 @@ class Intake:
         chunk = self.source.read(size if size and size > 0 else 1024 * 1024)
         self.size += len(chunk)
         if self.size > self.limit:
-            raise TooLarge(self.size)
+            raise TooLarge(self.limit)
         self.sha256.update(chunk)
         if len(self.head) < HEAD:
             self.head += chunk[:HEAD - len(self.head)]
@@ -49,10 +59,14 @@ class Intake:
         kind = filetype.guess(self.head)
         return kind.mime if kind else None
 
+    def received(self, key: str, *, name: str, announced_sha256: str | None = None) -> Received:
+        """What was read, once it is all stored under `key`."""
+        return Received(key, name, self.size, self.sha256.hexdigest(), self.content_type(), announced_sha256)
+
 
 def expected_sha256(headers) -> str | None:
     """The checksum the client announced: `Repr-Digest: sha-256=:<base64>:` (RFC 9530) or
-    `X-Checksum-SHA256: <hex>`; a malformed one is a 400."""
+    `X-Checksum-SHA256: <hex>`; a malformed one is refused."""
     digest = headers.get("Repr-Digest") or headers.get("Content-Digest")
     if digest:
         match = re.search(r"sha-256=:([A-Za-z0-9+/=]+):", digest)
@@ -69,7 +83,7 @@ def expected_sha256(headers) -> str | None:
 
 
 def _bad_digest():
-    abort_problem(400, "Malformed checksum", "Send Repr-Digest: sha-256=:<base64>: or X-Checksum-SHA256: <64 hex digits>.")
+    raise BadRequest("Malformed checksum", "Send Repr-Digest: sha-256=:<base64>: or X-Checksum-SHA256: <64 hex digits>.")
 
 
 def allowed(item_type: str, content_type: str | None) -> bool:

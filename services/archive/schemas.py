@@ -7,11 +7,12 @@ from shared.http.pagination import PageArgsSchema
 
 TYPES = ("recording", "publication", "material", "link")
 VISIBILITIES = ("public", "members", "participants")
+LANGUAGES = ("tr", "en")
 TAG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{1,59}$", error="Use lower-case words joined by _ or -.")
 
 
 def texts(max_length: int, **kwargs):
-    return fields.Dict(keys=fields.String(validate=validate.OneOf(("tr", "en"))),
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)),
                        values=fields.String(validate=validate.Length(min=1, max=max_length)), **kwargs)
 
 
@@ -25,7 +26,7 @@ class ItemFields(Schema):
     media = fields.String(validate=validate.OneOf(("video", "audio")), allow_none=True)
     title = texts(300, required=True, validate=validate.Length(min=1))
     description = texts(20000, load_default=dict)
-    language = fields.String(required=True, validate=validate.OneOf(("tr", "en")),
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES),
                              metadata={"description": "the item's language: decides how it is searched"})
     published_on = fields.Date(allow_none=True)
     topics = fields.List(fields.String(validate=TAG), load_default=list)
@@ -80,7 +81,7 @@ class ItemQuery(PageArgsSchema):
     topic = fields.String(validate=TAG)
     event_id = fields.UUID()
     organization_id = fields.UUID()
-    language = fields.String(validate=validate.OneOf(("tr", "en")))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
     status = fields.String(validate=validate.OneOf(("draft", "published", "withdrawn")))

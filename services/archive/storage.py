@@ -39,8 +39,12 @@ class LocalStorage:
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        with open(partial, "wb") as out:
-            shutil.copyfileobj(stream, out, CHUNK)
+        try:
+            with open(partial, "wb") as out:
+                shutil.copyfileobj(stream, out, CHUNK)
+        except BaseException:  # a stream refused midway (too large, the client gone) leaves nothing
+            partial.unlink(missing_ok=True)
+            raise
         os.replace(partial, target)
 
     def open_range(self, key: str, start: int, length: int) -> Iterator[bytes]:

@@ -14,6 +14,8 @@ STATUS = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.PreconditionFailed: 412,
+    errors.TooLarge: 413,
+    errors.UnsupportedMediaType: 415,
     errors.Invalid: 422,
     errors.PreconditionRequired: 428,
     errors.Unavailable: 503,

@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 
 from flask import Response, after_this_request, current_app, request, send_file
 from flask.views import MethodView
-from shared.http.blueprint import Blueprint
 
-from shared import rows
 from shared.auth.flask import current_principal
+from shared.errors import NotFound
+from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
-from shared.http.problems import abort_problem
-from shared.http.resources import answer, load, load_for_change
-from services.archive import access, intake
-from services.archive.api.items import load_readable, with_captions
-from services.archive.schemas import ItemOut
+from shared.http.etag import if_match
+from shared.http.resources import answer
+from services.archive import intake, queries
+from services.archive.api import managed, readable
+from services.archive.errors import TooLarge
+from services.archive.operations import files
+from services.archive.schemas import LANGUAGES, ItemOut
 from services.archive.storage import storage_for
 
 blp = Blueprint("files", __name__, url_prefix="/items", description="Files and captions of archive items.")
@@ -27,41 +30,22 @@ def _storage():
     return state["storage"]
 
 
-def _take_in(allowed_type: str) -> tuple[str, intake.Intake]:
-    """Stream the body into storage under a fresh key; refuse (and delete) what breaks a rule."""
-    settings = current_app.extensions["birlikte"]["settings"]
-    limit = settings.archive_max_upload_bytes
+@contextmanager
+def _upload():
+    """Stream the request body into storage under a fresh key and give what came in to the `with`
+    block; if the size limit or the block refuses it, nothing of it is kept."""
+    limit = current_app.extensions["birlikte"]["settings"].archive_max_upload_bytes
     if request.content_length is not None and request.content_length > limit:
-        abort_problem(413, "File too large", f"The archive takes files up to {limit} bytes.")
-    expected = intake.expected_sha256(request.headers)
-    key = f"items/{uuid.uuid4()}"
+        raise TooLarge(limit)
+    announced = intake.expected_sha256(request.headers)
+    key, storage = f"items/{uuid.uuid4()}", _storage()
     body = intake.Intake(request.stream, limit)
-    storage = _storage()
     try:
         storage.save(key, body)
-    except intake.TooLarge:
+        yield body.received(key, name=_file_name(), announced_sha256=announced)
+    except Exception:
         storage.delete(key)
-        abort_problem(413, "File too large", f"The archive takes files up to {limit} bytes.")
-    problem = _refusal(body, expected, allowed_type)
-    if problem:
-        storage.delete(key)
-        abort_problem(*problem)
-    return key, body
-
-
-def _refusal(body: intake.Intake, expected: str | None, allowed_type: str):
-    if body.size == 0:
-        return 400, "Empty file", "The request carried no bytes."
-    actual = body.sha256.hexdigest()
-    if expected and expected != actual:
-        return 422, "Checksum mismatch", f"The file's SHA-256 is {actual}, not the {expected} announced; nothing was kept."
-    content_type = body.content_type()
-    if allowed_type == "captions":
-        if content_type != "text/vtt":
-            return 415, "Not WebVTT", "Captions and transcripts must be WebVTT (starting with 'WEBVTT')."
-    elif not intake.allowed(allowed_type, content_type):
-        return 415, "File type not accepted", f"A {allowed_type} cannot be {content_type or 'of an unknown type'} (judged from its bytes)."
-    return None
+        raise
 
 
 def _file_name() -> str:
@@ -80,25 +64,18 @@ class ItemFile(MethodView):
         checked; the content type is read from the bytes, not from the client."""
         principal = current_principal()
         cur = cursor()
-        item = load(cur, "items", item_id, "item")
-        access.require_manager(cur, principal, item)
-        if item["type"] == "link":
-            abort_problem(409, "Links have no file", "A link item points elsewhere (external_url).")
-        key, body = _take_in(item["type"])
-        item = load_for_change(cur, "items", item_id, "item")
-        old = item["file_key"]
-        row = rows.update(cur, "items", item_id, {
-            "file_key": key, "file_name": _file_name(), "file_size": body.size,
-            "file_sha256": body.sha256.hexdigest(), "content_type": body.content_type()})
-        if old:
-            _delete_after_commit(old)
-        return answer(with_captions(cur, row))
+        files.require_takes_file(managed(cur, principal, item_id))  # before a link's body is streamed for nothing
+        with _upload() as received:
+            row, replaced = files.attach(cur, principal, item_id, received, if_match())
+        if replaced:
+            _delete_after_commit(replaced)
+        return answer(queries.with_captions(cur, row))
 
     def get(self, item_id):
         """Download or play the file: `Range` gives 206, `If-None-Match` 304, `If-Range` is honoured."""
-        item = load_readable(cursor(), item_id)
+        item = readable(cursor(), item_id)
         if not item["file_key"]:
-            abort_problem(404, "No file", "This item has no file (yet).")
+            raise NotFound("No file", "This item has no file (yet).")
         return _serve(item["file_key"], item["file_size"], item["file_sha256"], item["content_type"], item["file_name"])
 
 
@@ -148,27 +125,17 @@ class Captions(MethodView):
     @blp.response(200, ItemOut)
     def put(self, item_id, language):
         """Attach WebVTT captions (or a transcript with ?kind=transcript) in a language."""
-        if language not in ("tr", "en"):
-            abort_problem(404, "No such language", "Captions are in tr or en.")
+        if language not in LANGUAGES:
+            raise NotFound("No such language", "Captions are in tr or en.")
         principal = current_principal()
         cur = cursor()
-        item = load(cur, "items", item_id, "item")
-        access.require_manager(cur, principal, item)
-        if item["type"] != "recording":
-            abort_problem(409, "Only recordings have captions", "Captions belong to recordings.")
-        key, body = _take_in("captions")
-        cur.execute("""INSERT INTO captions (item_id, language, file_key, file_size, file_sha256)
-                       VALUES (%s, %s, %s, %s, %s)
-                       ON CONFLICT (item_id, language, kind) DO UPDATE SET file_key = excluded.file_key,
-                           file_size = excluded.file_size, file_sha256 = excluded.file_sha256, created_at = now()""",
-                    (item_id, language, key, body.size, body.sha256.hexdigest()))
-        return answer(with_captions(cur, load(cur, "items", item_id, "item")))
+        files.require_takes_captions(managed(cur, principal, item_id))  # before the body is streamed for nothing
+        with _upload() as received:
+            item = files.attach_captions(cur, principal, item_id, language, received)
+        return answer(queries.with_captions(cur, item))
 
     def get(self, item_id, language):
         cur = cursor()
-        load_readable(cur, item_id)
-        cur.execute("SELECT * FROM captions WHERE item_id = %s AND language = %s", (item_id, language))
-        found = cur.fetchone()
-        if found is None:
-            abort_problem(404, "No captions", f"This recording has no {language} captions.")
+        readable(cur, item_id)
+        found = queries.captions(cur, item_id, language)
         return _serve(found["file_key"], found["file_size"], found["file_sha256"], "text/vtt", f"{language}.vtt")
