@@ -2,16 +2,21 @@
 they follow, a daily digest for some, in-app only for one.
 
 People are the registry's (shared.community); their names and addresses arrive with the
-registry's messages. The rows written here carry version 0, so that the first registry message
-fills in the person and these preferences stay. Loading twice changes nothing.
+registry's messages. The copies written here carry version 0, so that the first registry message
+fills in the person and these preferences stay. Loading twice changes nothing: a person known
+already is left as they are.
 """
 from __future__ import annotations
 
+from shared import rows, versions
+from shared.auth.principal import Principal
 from shared.community import PEOPLE, demo_id, person_id
 from shared.config import Settings
 from shared.db import open_pool
-from services.notifications import NAME
+from services.notifications import NAME, store
+from services.notifications.operations import preferences
 
+DEMO = Principal.system("demo")
 # person index → (followed topics, followed series keys, digest, channels)
 PREFERENCES = {
     3: (["workers_rights", "hr_management"], ["civil_space"], "immediate", ["email", "in_app"]),
@@ -25,15 +30,19 @@ PREFERENCES = {
 def load(settings: Settings) -> dict[str, int]:
     counts = {"preferences": 0}
     with open_pool(settings, NAME, min_size=1, max_size=1) as pool, pool.connection() as conn:
-        with conn.transaction():
+        with conn.transaction(), conn.cursor() as cur:
             for index, (topics, series, digest, channels) in PREFERENCES.items():
-                full_name, email, language, zone, *_ = PEOPLE[index]
-                row = conn.execute(
-                    """INSERT INTO recipients (id, full_name, email, language, time_zone, consent_contact, status,
-                                               version, followed_topics, followed_series, digest, channels)
-                       VALUES (%s, %s, %s, %s, %s, true, 'active', 0, %s, %s, %s, %s)
-                       ON CONFLICT (id) DO NOTHING RETURNING 1""",
-                    (person_id(index), full_name, email, language, zone, topics,
-                     [demo_id("series", key) for key in series], digest, channels)).fetchone()
-                counts["preferences"] += row is not None
+                if rows.get(cur, "recipients", person_id(index)) is None:
+                    _person(cur, index, {"followed_topics": topics, "digest": digest, "channels": channels,
+                                         "followed_series": [demo_id("series", key) for key in series]})
+                    counts["preferences"] += 1
     return counts
+
+
+def _person(cur, index: int, chosen: dict) -> None:
+    """The person as the registry would describe them, before its message does, with their choices."""
+    full_name, email, language, zone, *_ = PEOPLE[index]
+    store.copy_person(cur, {"id": person_id(index), "full_name": full_name, "email": email,
+                            "preferred_language": language, "time_zone": zone, "consent_contact": True,
+                            "status": "active", "version": 0})
+    preferences.change(cur, DEMO, person_id(index), chosen, versions.ANY)

@@ -1,119 +1,109 @@
-"""What each message means for whom: the notifications worker's handlers.
+"""What each message means for whom: one handler per message type, wired in subscriptions.py.
 
 Each runs inside the consumer's inbox transaction, so its notifications, reminders and copies
 commit together with the record that the message was handled — a redelivery changes nothing.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
+from shared import rows
+from shared.bus.envelope import Message
 from shared.config import Settings
-from services.notifications import notify, reminders, render, webhooks
-from services.notifications.events import NotYetKnown, copy_event, copy_registration, event_context, load_event
-
-LIVE = ("registered", "waitlisted")
-ATTENDEES_AFTER = timedelta(minutes=30)  # recordings reach those who missed the event first
+from services.notifications import store
+from services.notifications.errors import NotYetKnown
+from services.notifications.operations import notifications, reminders
 
 
-def copy_person(settings: Settings, cur, message) -> None:
-    cur.execute(
-        """INSERT INTO recipients (id, full_name, email, language, time_zone, consent_contact, status, version)
-           VALUES (%(id)s, %(full_name)s, %(email)s, %(preferred_language)s, %(time_zone)s, %(consent_contact)s,
-                   %(status)s, %(version)s)
-           ON CONFLICT (id) DO UPDATE SET full_name = excluded.full_name, email = excluded.email,
-               language = excluded.language, time_zone = excluded.time_zone,
-               consent_contact = excluded.consent_contact, status = excluded.status, version = excluded.version,
-               copied_at = now()
-           WHERE recipients.version < excluded.version""", message.data)
+# --- registry.* -------------------------------------------------------------------------------
+
+def person_changed(cur, message: Message) -> None:
+    store.copy_person(cur, message.data)
 
 
-def copy_membership(settings: Settings, cur, message) -> None:
-    cur.execute(
-        """INSERT INTO memberships (id, organization_id, person_id, is_admin, status)
-           VALUES (%(id)s, %(organization_id)s, %(person_id)s, %(is_admin)s, %(status)s)
-           ON CONFLICT (id) DO UPDATE SET status = 'ended' WHERE excluded.status = 'ended'""", message.data)
+def membership_changed(cur, message: Message) -> None:
+    store.copy_membership(cur, message.data)
 
 
-def on_event(settings: Settings, cur, message) -> None:
-    action = message.type.rsplit(".", 1)[1]
+# --- events.event.* ---------------------------------------------------------------------------
+
+def event_changed(cur, message: Message) -> None:
+    """Updated or completed: nobody is told, the copy follows."""
+    store.copy_event(cur, message.data)
+
+
+def event_scheduled(settings: Settings, cur, message: Message) -> None:
+    notifications.tell_followers(cur, settings, store.copy_event(cur, message.data))
+
+
+def event_rescheduled(settings: Settings, cur, message: Message) -> None:
     data = message.data
-    event = copy_event(cur, data)
-    if action == "scheduled":
-        _tell_followers(settings, cur, event)
-    elif action == "rescheduled":
-        _tell_registered(settings, cur, event, "event_rescheduled", f"{event['id']}:{data['sequence']}",
-                         previous_starts_at=data["previous_starts_at"])
-        reminders.move(cur, event)
-    elif action == "cancelled":
-        _tell_registered(settings, cur, event, "event_cancelled", str(event["id"]), reason=data.get("reason"))
-        reminders.drop_for_event(cur, event["id"])
-    elif action == "reinstated":  # cancelled, then back on: registrations were kept, so are their reminders
-        _tell_registered(settings, cur, event, "event_reinstated", f"{event['id']}:{data['sequence']}")
-        reminders.move(cur, event)
+    event = store.copy_event(cur, data)
+    notifications.tell_registered(cur, settings, event, "event_rescheduled", f"{event['id']}:{data['sequence']}",
+                                  previous_starts_at=data["previous_starts_at"])
+    reminders.follow(cur, event)
 
 
-def on_registration(settings: Settings, cur, message) -> None:
-    action = message.type.rsplit(".", 1)[1]
+def event_cancelled(settings: Settings, cur, message: Message) -> None:
+    event = store.copy_event(cur, message.data)
+    notifications.tell_registered(cur, settings, event, "event_cancelled", str(event["id"]),
+                                  reason=message.data.get("reason"))
+    store.drop_event_reminders(cur, event["id"])
+
+
+def event_reinstated(settings: Settings, cur, message: Message) -> None:
+    """Cancelled, then back on: registrations were kept, so are their reminders."""
     data = message.data
-    event = load_event(cur, data["event_id"])
-    registration = copy_registration(cur, data)
-    person = notify.recipient(cur, data["person_id"])
+    event = store.copy_event(cur, data)
+    notifications.tell_registered(cur, settings, event, "event_reinstated", f"{event['id']}:{data['sequence']}")
+    reminders.follow(cur, event)
+
+
+# --- events.registration.* --------------------------------------------------------------------
+
+def registration_created(settings: Settings, cur, message: Message) -> None:
+    event, registration, person = _registration(cur, message.data)
+    if registration["status"] == "registered":
+        _confirm(cur, settings, "registration_confirmed", event, registration, person)
+    elif registration["status"] == "waitlisted":
+        notifications.tell_of_event(cur, settings, person, "registration_waitlisted", str(registration["id"]), event,
+                                    position=message.data.get("waitlist_position"))
+
+
+def registration_promoted(settings: Settings, cur, message: Message) -> None:
+    event, registration, person = _registration(cur, message.data)
+    if registration["status"] == "registered":
+        _confirm(cur, settings, "registration_promoted", event, registration, person)
+
+
+def registration_cancelled(cur, message: Message) -> None:
+    _, registration, _ = _registration(cur, message.data)
+    store.drop_registration_reminders(cur, registration["id"])
+
+
+def registration_attended(settings: Settings, cur, message: Message) -> None:
+    event, registration, person = _registration(cur, message.data)
+    notifications.tell_of_event(cur, settings, person, "feedback_request", str(registration["id"]), event)
+
+
+def _registration(cur, data: dict) -> tuple[dict, dict, dict]:
+    """The event, the registration's copy and the person; the event and the person must be
+    known already (their messages come first, or this one is retried)."""
+    event = rows.get(cur, "events", data["event_id"])
+    if event is None:
+        raise NotYetKnown("event", data["event_id"])
+    registration = store.copy_registration(cur, data)
+    person = rows.get(cur, "recipients", data["person_id"])
     if person is None:
-        raise NotYetKnown(f"person {data['person_id']}")
-    cause = str(registration["id"])
-    if action in ("created", "promoted") and registration["status"] == "registered":
-        kind = "registration_confirmed" if action == "created" else "registration_promoted"
-        notify.notify(cur, settings, person, kind, cause,
-                      lambda r: event_context(event, r, with_link=True), event_id=event["id"])
-        reminders.plan(cur, registration, event)
-    elif action == "created" and registration["status"] == "waitlisted":
-        notify.notify(cur, settings, person, "registration_waitlisted", cause,
-                      lambda r: {**event_context(event, r, with_link=False),
-                                 "position": data.get("waitlist_position")}, event_id=event["id"])
-    elif action == "cancelled":
-        reminders.drop_for_registration(cur, registration["id"])
-    elif action == "attended":
-        notify.notify(cur, settings, person, "feedback_request", cause,
-                      lambda r: event_context(event, r, with_link=False), event_id=event["id"])
+        raise NotYetKnown("person", data["person_id"])
+    return event, registration, person
 
 
-def on_archive_item(settings: Settings, cur, message) -> None:
-    """A recording or publication of an event is out: tell its registered people — those who
-    missed the event first (at once), those who came a little later."""
-    if message.type != "archive.item.published" or not message.data["event_ids"]:
-        return
-    item = message.data
-    cur.execute("""SELECT DISTINCT ON (p.id) p.*, g.attendance, e.id AS event_id FROM registrations g
-                   JOIN recipients p ON p.id = g.person_id JOIN events e ON e.id = g.event_id
-                   WHERE g.event_id = ANY(%s::uuid[]) AND g.status = 'registered'""", (item["event_ids"],))
-    for person in cur.fetchall():
-        later = None if person["attendance"] != "attended" else datetime.now(timezone.utc) + ATTENDEES_AFTER
-        event = load_event(cur, person["event_id"])
-        notify.notify(cur, settings, person, "recording_available", str(item["id"]),
-                      lambda r: {**event_context(event, r, with_link=False), "item_type": item["type"],
-                                 "item_title": render.title_in(item["title"], r["language"])},
-                      event_id=event["id"], send_at=later)
+def _confirm(cur, settings: Settings, kind: str, event: dict, registration: dict, person: dict) -> None:
+    """A seat is theirs: they are told, with the link to join, and reminded before it starts."""
+    notifications.tell_of_event(cur, settings, person, kind, str(registration["id"]), event, with_link=True)
+    reminders.plan(cur, registration, event)
 
 
-def _tell_registered(settings: Settings, cur, event: dict, kind: str, cause: str, **extra) -> int:
-    """Everyone with a live registration (registered or waitlisted) of the event."""
-    cur.execute("""SELECT p.* FROM registrations g JOIN recipients p ON p.id = g.person_id
-                   WHERE g.event_id = %s AND g.status = ANY(%s)""", (event["id"], list(LIVE)))
-    previous = extra.pop("previous_starts_at", None)
-    told = 0
-    for person in cur.fetchall():
-        told += notify.notify(cur, settings, person, kind, cause,
-                              lambda r: {**event_context(event, r, with_link=False, previous_starts_at=previous),
-                                         **extra}, event_id=event["id"])
-    return told
+# --- archive.item.* ---------------------------------------------------------------------------
 
-
-def _tell_followers(settings: Settings, cur, event: dict) -> None:
-    """A new event in a topic or series someone follows (not invitation-only ones)."""
-    if event["visibility"] == "invitation":
-        return
-    cur.execute("SELECT * FROM recipients WHERE followed_topics && %s::text[] OR %s = ANY(followed_series)",
-                (event["topics"], event["series_id"]))
-    for person in cur.fetchall():
-        notify.notify(cur, settings, person, "event_new", str(event["id"]),
-                      lambda r: event_context(event, r, with_link=False), event_id=event["id"])
+def item_published(settings: Settings, cur, message: Message) -> None:
+    notifications.tell_of_item(cur, settings, message.data)

@@ -2,7 +2,8 @@
 
 Each kind has one text template per language (`templates/<lang>/<kind>.txt`, first line
 `Subject: …`); the HTML part is the same text laid out in `_layout.html`, escaped, links made
-clickable. A missing translation falls back to English and is logged.
+clickable. A missing translation falls back to English and is logged. The few pages around
+notifications (the unsubscribe page) are templates here too.
 """
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 LOCALES = {"tr": "tr_TR", "en": "en_IE"}
 FALLBACK = "en"
+KINDS = ("registration_confirmed", "registration_waitlisted", "registration_promoted", "event_rescheduled",
+         "event_cancelled", "event_reinstated", "event_new", "reminder", "feedback_request", "recording_available",
+         "digest")
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                    undefined=StrictUndefined, keep_trailing_newline=False)
 _LINK = re.compile(r"(https?://[^\s<]+)")
@@ -57,6 +61,15 @@ def event_view(event: dict, zone: str, language: str, *, with_link: bool) -> dic
             "online_url": event.get("online_url") if with_link else None}
 
 
+def event_context(event: dict, recipient: dict, *, with_link: bool, previous_starts_at: datetime | None = None) -> dict:
+    """What a template says about an event, on the recipient's clock and in their language."""
+    zone, language = recipient["time_zone"], recipient["language"]
+    context = {"event": event_view(event, zone, language, with_link=with_link)}
+    if previous_starts_at is not None:
+        context["previous_starts"] = when(previous_starts_at, zone, language)
+    return context
+
+
 def render(kind: str, language: str, context: dict, unsubscribe_url: str | None = None) -> Rendered:
     template, used = _template(kind, language)
     lines = template.render(language=used, **context).strip().splitlines()
@@ -69,6 +82,11 @@ def render(kind: str, language: str, context: dict, unsubscribe_url: str | None 
         language=used, subject=subject, content=_paragraphs(text if not unsubscribe_url else text.split("\n-- \n")[0]),
         footer=FOOTER[used], unsubscribe_url=unsubscribe_url, unsubscribe_label=UNSUBSCRIBE[used])
     return Rendered(used, subject, text, html)
+
+
+def page(name: str, **context) -> str:
+    """A page of `templates/` as HTML (its values escaped)."""
+    return _env.get_template(name).render(**context)
 
 
 def _template(kind: str, language: str):

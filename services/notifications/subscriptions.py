@@ -1,26 +1,33 @@
-"""What the notifications service consumes, and what each message sets in motion."""
+"""What the notifications service consumes, and what each message sets in motion: the copy and
+whom to tell first, then the partners' webhooks (which read the event's organizers from the copy)."""
 from __future__ import annotations
 
 from functools import partial
 
 from shared.config import Settings
-from services.notifications import handlers, webhooks
-
-EVENT_ACTIONS = ("scheduled", "updated", "rescheduled", "cancelled", "completed", "reinstated")
-REGISTRATION_ACTIONS = ("created", "cancelled", "promoted", "attended")
+from services.notifications import handlers
+from services.notifications.operations import deliveries
 
 
 def subscriptions(settings: Settings) -> dict:
-    person = partial(handlers.copy_person, settings)
-    membership = partial(handlers.copy_membership, settings)
-    on_event = partial(handlers.on_event, settings)
-    on_registration = partial(handlers.on_registration, settings)
-    hooks = partial(webhooks.enqueue_message, settings)  # after the copy: it reads the event's organizers
+    def told(handler):
+        return partial(handler, settings)
+
     return {
-        **{f"registry.person.{a}": [person] for a in ("created", "updated", "deactivated")},
-        **{f"registry.membership.{a}": [membership] for a in ("created", "ended")},
-        **{f"events.event.{a}": [on_event, hooks] for a in EVENT_ACTIONS},
-        **{f"events.registration.{a}": [on_registration, hooks] for a in REGISTRATION_ACTIONS},
-        **{f"archive.item.{a}": [partial(handlers.on_archive_item, settings)]
-           for a in ("created", "published", "withdrawn")},
+        "registry.person.created": [handlers.person_changed],
+        "registry.person.updated": [handlers.person_changed],
+        "registry.person.deactivated": [handlers.person_changed],
+        "registry.membership.created": [handlers.membership_changed],
+        "registry.membership.ended": [handlers.membership_changed],
+        "events.event.scheduled": [told(handlers.event_scheduled), deliveries.for_event],
+        "events.event.updated": [handlers.event_changed, deliveries.for_event],
+        "events.event.rescheduled": [told(handlers.event_rescheduled), deliveries.for_event],
+        "events.event.cancelled": [told(handlers.event_cancelled), deliveries.for_event],
+        "events.event.completed": [handlers.event_changed, deliveries.for_event],
+        "events.event.reinstated": [told(handlers.event_reinstated), deliveries.for_event],
+        "events.registration.created": [told(handlers.registration_created), deliveries.for_registration],
+        "events.registration.promoted": [told(handlers.registration_promoted), deliveries.for_registration],
+        "events.registration.cancelled": [handlers.registration_cancelled, deliveries.for_registration],
+        "events.registration.attended": [told(handlers.registration_attended), deliveries.for_registration],
+        "archive.item.published": [told(handlers.item_published)],
     }

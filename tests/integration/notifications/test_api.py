@@ -1,11 +1,7 @@
 """The inbox, preferences and one-click unsubscribe over HTTP."""
 from __future__ import annotations
 
-import logging
-
-from jinja2 import ChoiceLoader, DictLoader
-
-from services.notifications import render, unsubscribe
+from services.notifications import unsubscribe
 from tests.support.notifications import notifications_of
 
 PROBLEM = "application/problem+json"
@@ -71,11 +67,3 @@ def test_one_click_unsubscribe_stops_that_kind_only(bus, client, mail_settings, 
     assert kinds == {"event_cancelled"} and registration
     assert client.post(path.replace("/unsubscribe/", "/unsubscribe/x")).status_code == 400
 
-
-def test_a_missing_translation_falls_back_to_english_and_is_logged(caplog, monkeypatch):
-    monkeypatch.setattr(render._env, "loader", ChoiceLoader([
-        DictLoader({"en/only_english.txt": "Subject: Hello {{ name }}\nOnly in English."}), render._env.loader]))
-    with caplog.at_level(logging.WARNING, logger="services.notifications.render"):
-        text = render.render("only_english", "tr", {"name": "Elif"})
-    assert (text.language, text.subject) == ("en", "Hello Elif")
-    assert any("missing translation" in r.getMessage() for r in caplog.records)

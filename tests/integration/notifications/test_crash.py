@@ -8,12 +8,12 @@ import sys
 import time
 
 from shared.config import settings_environment
-from services.notifications import sender
+from services.notifications.operations import emails
 from tests.support.notifications import notifications_of
 
 
 def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(bus, smtp, mail_settings, notifications_pool):
-    sender.send_due(notifications_pool, mail_settings)  # nothing else of other tests left to send
+    emails.send_due(notifications_pool, mail_settings)  # nothing else of other tests left to send
     person = bus.person(language="en")
     events = [bus.event(title={"en": f"Session {n}"}) for n in range(3)]
     for event in events:
@@ -35,7 +35,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(bus, smt
     statuses = sorted(n["status"] for n in notifications_of(notifications_pool, person["id"], "email"))
     assert "sending" in statuses  # the dead worker's claim is still there
     time.sleep(1.2)  # the lease runs out
-    sender.send_due(notifications_pool, leased)
+    emails.send_due(notifications_pool, leased)
     received = sorted(str(m["Subject"]) for m in smtp.mailbox.wait_for(person["email"], count=3))
     assert received == [f"You are registered: Session {n}" for n in range(3)]
     time.sleep(0.5)

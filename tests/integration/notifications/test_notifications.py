@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from services.notifications import sender
+from services.notifications.operations import emails
 from tests.support.notifications import notifications_of
 
 
@@ -11,7 +11,7 @@ def test_a_registration_is_confirmed_by_email_and_in_app_in_turkish(bus, smtp, m
     person = bus.person(language="tr", time_zone="Europe/Istanbul")
     event = bus.event(starts_at=datetime(2027, 3, 25, 7, 0, tzinfo=timezone.utc))
     bus.registration(event, person)
-    assert sender.send_due(notifications_pool, mail_settings) >= 1
+    assert emails.send_due(notifications_pool, mail_settings) >= 1
     [mail] = smtp.mailbox.wait_for(person["email"])
     assert mail["Subject"] == "Kaydınız alındı: Sivil Alan Tartışmaları"
     text = mail.get_body(("plain",)).get_content()
@@ -28,7 +28,7 @@ def test_an_english_reader_in_dublin_sees_dublin_time(bus, smtp, mail_settings, 
     person = bus.person(language="en", time_zone="Europe/Dublin")
     event = bus.event(starts_at=datetime(2027, 4, 1, 7, 0, tzinfo=timezone.utc))  # 10:00 Istanbul, 08:00 IST
     bus.registration(event, person)
-    sender.send_due(notifications_pool, mail_settings)
+    emails.send_due(notifications_pool, mail_settings)
     [mail] = smtp.mailbox.wait_for(person["email"])
     assert mail["Subject"] == "You are registered: Civil Space Discussions"
     assert "Thursday 1 April 2027 08:00 (Europe/Dublin)" in mail.get_body(("plain",)).get_content()
@@ -42,8 +42,8 @@ def test_a_redelivered_message_notifies_once(bus, smtp, mail_settings, notificat
                 "events.registration.created", "data": {**registration}}
     for _ in range(3):
         bus.deliver("events.registration.created", registration, envelope=envelope)
-    sender.send_due(notifications_pool, mail_settings)
-    sender.send_due(notifications_pool, mail_settings)
+    emails.send_due(notifications_pool, mail_settings)
+    emails.send_due(notifications_pool, mail_settings)
     assert len(smtp.mailbox.wait_for(person["email"], count=2, timeout=1)) == 1
     assert len(notifications_of(notifications_pool, person["id"], "email")) == 1
 
@@ -128,14 +128,14 @@ def test_a_refusing_smtp_server_is_retried_then_accepted(bus, smtp, mail_setting
     bus.registration(bus.event(), person)
     smtp.mailbox.refuse_with = "451 4.3.0 try again later"
     try:
-        assert sender.send_due(notifications_pool, mail_settings) == 0
+        assert emails.send_due(notifications_pool, mail_settings) == 0
     finally:
         smtp.mailbox.refuse_with = None
     [email] = notifications_of(notifications_pool, person["id"], "email")
     assert email["status"] == "pending" and email["attempts"] == 1
     import time
     time.sleep(0.3)
-    sender.send_due(notifications_pool, mail_settings)
+    emails.send_due(notifications_pool, mail_settings)
     assert len(smtp.mailbox.wait_for(person["email"])) == 1
     with notifications_pool.connection() as conn:
         outcomes = [r["outcome"] for r in conn.execute(

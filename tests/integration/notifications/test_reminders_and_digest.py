@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from services.notifications import digest, reminders, sender
+from services.notifications.operations import digests, emails, reminders
 from tests.support.notifications import notifications_of
 
 
@@ -76,19 +76,19 @@ def test_a_daily_digest_holds_news_and_sends_one_email_in_the_morning(bus, smtp,
                      (person["id"],))
     bus.event(topics=["data_systems"], title={"en": "Data systems: lessons from Galway"})
     bus.event(topics=["data_systems"], title={"en": "Data systems, part two"})
-    emails = notifications_of(notifications_pool, person["id"], "email")
-    assert [n["status"] for n in emails] == ["held", "held"]
-    def digests():
+    held = notifications_of(notifications_pool, person["id"], "email")
+    assert [n["status"] for n in held] == ["held", "held"]
+    def composed():
         return [n for n in notifications_of(notifications_pool, person["id"], "email") if n["kind"] == "digest"]
 
     night = datetime(2027, 1, 10, 6, 30, tzinfo=timezone.utc)  # 06:30 in Dublin: not yet
-    digest.send_digests(notifications_pool, mail_settings, now=night)
-    assert digests() == []
+    digests.send_digests(notifications_pool, mail_settings, now=night)
+    assert composed() == []
     morning = night + timedelta(hours=2)
-    digest.send_digests(notifications_pool, mail_settings, now=morning)
-    digest.send_digests(notifications_pool, mail_settings, now=morning + timedelta(hours=1))
-    assert len(digests()) == 1
-    sender.send_due(notifications_pool, mail_settings)
+    digests.send_digests(notifications_pool, mail_settings, now=morning)
+    digests.send_digests(notifications_pool, mail_settings, now=morning + timedelta(hours=1))
+    assert len(composed()) == 1
+    emails.send_due(notifications_pool, mail_settings)
     [mail] = smtp.mailbox.wait_for(person["email"])
     assert mail["Subject"] == "Your Birlikte digest: 2 updates"
     body = mail.get_body(("plain",)).get_content()

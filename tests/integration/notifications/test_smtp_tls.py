@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from services.notifications import sender
+from services.notifications.operations import emails
 from tests.support.notifications import notifications_of
 from tests.support.smtp import Mailbox, free_port
 
@@ -51,19 +51,19 @@ def test_mail_goes_through_starttls_with_a_login(bus, mail_settings, notificatio
                             auth_required=True, auth_require_tls=True, authenticator=authenticate)
     controller.start()
     try:
-        sender.send_due(notifications_pool, mail_settings)  # what other tests left goes to their server first
+        emails.send_due(notifications_pool, mail_settings)  # what other tests left goes to their server first
         person = bus.person(language="en")
         bus.registration(bus.event(), person)
         wrong = mail_settings.replace(smtp_port=port, smtp_starttls=True, smtp_ca_file=str(cert),
                                       smtp_username="birlikte", smtp_password="wrong",
                                       smtp_timeout_seconds=2.0)  # smtplib tries a second mechanism that hangs
-        assert sender.send_due(notifications_pool, wrong) == 0  # refused login: kept for a retry
+        assert emails.send_due(notifications_pool, wrong) == 0  # refused login: kept for a retry
         [email] = notifications_of(notifications_pool, person["id"], "email")
         assert email["status"] == "pending"
         with notifications_pool.connection() as conn:
             conn.execute("UPDATE notifications SET next_attempt_at = now() WHERE id = %s", (email["id"],))
         right = wrong.replace(smtp_password="s3cret")
-        assert sender.send_due(notifications_pool, right) >= 1
+        assert emails.send_due(notifications_pool, right) >= 1
         assert len(mailbox.wait_for(person["email"])) == 1 and logins[-1] is True
     finally:
         controller.stop()

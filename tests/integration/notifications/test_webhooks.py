@@ -5,7 +5,6 @@ delivery log and redelivery."""
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import time
 import uuid
@@ -14,8 +13,10 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from shared import leases
-from services.notifications import webhooks
+from shared.bus.envelope import make_envelope, read_message
+from services.notifications import signing
 from services.notifications.app import create_app
+from services.notifications.operations import deliveries
 from tests.support.messages import Deliveries
 from tests.support.webhooks import Receiver
 
@@ -57,14 +58,14 @@ def subscribe(client, tokens, org, url, types=("events.event.*",), headers=None)
 def deliver_until(pool, settings, check, timeout=10.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        webhooks.deliver_due(pool, settings)
+        deliveries.deliver_due(pool, settings)
         if check():
             return True
         time.sleep(0.02)
     return False
 
 
-def deliveries(pool, subscription_id) -> list[dict]:
+def deliveries_of(pool, subscription_id) -> list[dict]:
     with pool.connection() as conn:
         return conn.execute("SELECT * FROM webhook_deliveries WHERE subscription_id = %s ORDER BY created_at, id",
                             (subscription_id,)).fetchall()
@@ -129,8 +130,8 @@ def test_the_address_is_checked_again_at_delivery(hooks, tokens, receiver, notif
     org, partner = str(uuid.uuid4()), receiver()
     subscription = subscribe(client, tokens, org, partner.url)  # allowed then …
     bus.event(organizer_ids=[org])
-    webhooks.deliver_due(notifications_pool, settings.replace(webhook_allow_private=False))  # … not any more
-    [delivery] = deliveries(notifications_pool, subscription["id"])
+    deliveries.deliver_due(notifications_pool, settings.replace(webhook_allow_private=False))  # … not any more
+    [delivery] = deliveries_of(notifications_pool, subscription["id"])
     assert partner.times == [] and delivery["status"] == "pending" and "internal address" in delivery["last_error"]
     detail = client.get(f"/webhooks/{subscription['id']}/deliveries/{delivery['id']}", headers=tokens.admin_of(org))
     [attempt] = detail.get_json()["attempt_log"]
@@ -146,9 +147,9 @@ def test_a_signed_delivery_arrives_once_even_when_the_message_comes_twice(hooks,
                 "type": "events.event.updated", "time": "2027-01-01T10:00:00Z", "data": event}
     bus.deliver("events.event.updated", event, envelope=envelope)
     bus.deliver("events.event.updated", event, envelope=envelope)  # redelivered by the broker
-    assert len(deliveries(notifications_pool, subscription["id"])) == 2  # scheduled and updated, once each
+    assert len(deliveries_of(notifications_pool, subscription["id"])) == 2  # scheduled and updated, once each
     assert deliver_until(notifications_pool, settings, lambda: len(partner.received) >= 2)
-    webhooks.deliver_due(notifications_pool, settings)
+    deliveries.deliver_due(notifications_pool, settings)
     assert len(partner.received) == 2
     # Webhooks promise no order (retries reorder them anyway): find ours by its webhook-id.
     [(headers, body)] = [(h, b) for h, b in partner.received if h["webhook-id"] == envelope["id"]]
@@ -156,15 +157,32 @@ def test_a_signed_delivery_arrives_once_even_when_the_message_comes_twice(hooks,
     payload = Webhook(subscription["secret"]).verify(body, headers)  # the Standard Webhooks reference check
     assert payload == {"type": "events.event.updated", "timestamp": "2027-01-01T10:00:00Z", "data": event}
     with pytest.raises(WebhookVerificationError):
-        Webhook(webhooks.new_secret()).verify(body, headers)
+        Webhook(signing.new_secret()).verify(body, headers)
     with pytest.raises(WebhookVerificationError):
         Webhook(subscription["secret"]).verify(body.replace(b"2027", b"2028"), headers)
-    ours = next(d for d in deliveries(notifications_pool, subscription["id"]) if d["webhook_id"] == envelope["id"])
+    ours = next(d for d in deliveries_of(notifications_pool, subscription["id"]) if d["webhook_id"] == envelope["id"])
     assert ours["status"] == "delivered" and ours["attempts"] == 1 and ours["last_status_code"] == 204
     [message] = announced(notifications_pool, ours["id"])
     assert message["type"] == "notifications.delivery.webhook_delivered"
     assert message["data"]["organization_id"] == org and message["data"]["webhook_id"] == envelope["id"]
 
+
+
+def test_the_same_message_handed_to_the_fan_in_twice_makes_one_delivery(hooks, tokens, receiver, notifications_pool):
+    """The consumer's inbox skips a redelivered message before the fan-in runs; the webhook-id
+    (the message's id) is what keeps a second pass from delivering twice all the same."""
+    _, client, bus = hooks
+    org = str(uuid.uuid4())
+    subscription = subscribe(client, tokens, org, receiver().url)
+    event = {**bus.event(organizer_ids=[org]), "version": 2}
+    envelope = make_envelope("events.event.updated", event, source="urn:birlikte:events", subject=event["id"])
+    message = read_message(envelope)
+    with notifications_pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+        assert deliveries.for_event(cur, message) == 1
+        assert deliveries.for_event(cur, message) == 0
+    updated = [d for d in deliveries_of(notifications_pool, subscription["id"]) if d["event_type"] == message.type]
+    assert [d["webhook_id"] for d in updated] == [envelope["id"]]
+    assert updated[0]["payload"] == {"type": "events.event.updated", "timestamp": envelope["time"], "data": event}
 
 def test_a_message_reaches_the_organizations_it_concerns_and_the_patterns_that_match(
         hooks, tokens, receiver, notifications_pool):
@@ -178,7 +196,7 @@ def test_a_message_reaches_the_organizations_it_concerns_and_the_patterns_that_m
     event = bus.event(organizer_ids=[organizer], host_id=host, partner_ids=[partner_org])
     registration = bus.registration(event, bus.person())  # on behalf of some organization of no concern here
     bus.deliver("events.registration.promoted", {**registration, "organization_id": home})
-    kinds = {name: [d["event_type"] for d in deliveries(notifications_pool, sid)] for name, sid in subs.items()}
+    kinds = {name: [d["event_type"] for d in deliveries_of(notifications_pool, sid)] for name, sid in subs.items()}
     assert kinds == {
         "organizer": ["events.event.scheduled", "events.registration.created", "events.registration.promoted"],
         "host": ["events.event.scheduled"], "partner": ["events.event.scheduled"],
@@ -213,9 +231,9 @@ def test_an_always_failing_receiver_fails_the_delivery_and_then_disables_the_sub
     admin = tokens.admin_of(org)
     subscription = subscribe(client, tokens, org, partner.url)
     bus.event(organizer_ids=[org])
-    [first] = deliveries(notifications_pool, subscription["id"])
+    [first] = deliveries_of(notifications_pool, subscription["id"])
     assert deliver_until(notifications_pool, settings,
-                         lambda: deliveries(notifications_pool, subscription["id"])[0]["status"] == "failed")
+                         lambda: deliveries_of(notifications_pool, subscription["id"])[0]["status"] == "failed")
     assert len(partner.times) == len(DELAYS) + 1  # the first try and one per delay
     state = subscription_row(notifications_pool, subscription["id"])
     assert state["status"] == "active" and state["consecutive_failures"] == len(DELAYS) + 1
@@ -228,11 +246,11 @@ def test_an_always_failing_receiver_fails_the_delivery_and_then_disables_the_sub
     state = subscription_row(notifications_pool, subscription["id"])
     assert "5 deliveries failed in a row" in state["disabled_reason"] and state["disabled_at"] is not None
     time.sleep(DELAYS[0] * 1.5)
-    webhooks.deliver_due(notifications_pool, settings)
-    second = deliveries(notifications_pool, subscription["id"])[1]
+    deliveries.deliver_due(notifications_pool, settings)
+    second = deliveries_of(notifications_pool, subscription["id"])[1]
     assert len(partner.times) == len(DELAYS) + 2 and second["status"] == "pending" and second["attempts"] == 1  # waits
     bus.event(organizer_ids=[org])
-    assert len(deliveries(notifications_pool, subscription["id"])) == 2  # nothing new for a disabled one
+    assert len(deliveries_of(notifications_pool, subscription["id"])) == 2  # nothing new for a disabled one
 
     redeliver = f"/webhooks/{subscription['id']}/deliveries/{first['id']}/redeliver"
     conflict = client.post(redeliver, headers=admin)
@@ -248,11 +266,11 @@ def test_an_always_failing_receiver_fails_the_delivery_and_then_disables_the_sub
     answered = client.post(redeliver, headers=admin)
     assert answered.status_code == 202 and answered.get_json()["status"] == "pending"
     assert deliver_until(notifications_pool, settings, lambda: len(partner.received) == 2)  # the waiting one too
-    assert {d["status"] for d in deliveries(notifications_pool, subscription["id"])} == {"delivered"}
+    assert {d["status"] for d in deliveries_of(notifications_pool, subscription["id"])} == {"delivered"}
     detail = client.get(f"/webhooks/{subscription['id']}/deliveries/{first['id']}", headers=admin).get_json()
     assert [a["status_code"] for a in detail["attempt_log"]] == [503] * (len(DELAYS) + 1) + [204]
     assert {h["webhook-id"] for h, _ in partner.received} == {d["webhook_id"] for d in
-                                                             deliveries(notifications_pool, subscription["id"])}
+                                                             deliveries_of(notifications_pool, subscription["id"])}
 
 
 def test_the_owner_disables_and_redelivers_and_other_organizations_see_nothing(
@@ -297,8 +315,8 @@ def test_the_owner_disables_and_redelivers_and_other_organizations_see_nothing(
     assert disabled.headers["ETag"] != current.headers["ETag"]
     assert client.post(f"{one}/redeliver", headers=client_token).status_code == 409
     bus.event(organizer_ids=[org])
-    webhooks.deliver_due(notifications_pool, settings)
-    assert len(partner.received) == 4 and len(deliveries(notifications_pool, subscription["id"])) == 3
+    deliveries.deliver_due(notifications_pool, settings)
+    assert len(partner.received) == 4 and len(deliveries_of(notifications_pool, subscription["id"])) == 3
 
 
 def test_a_dead_workers_claim_is_taken_over_and_a_lost_claim_changes_nothing(
@@ -314,33 +332,33 @@ def test_a_dead_workers_claim_is_taken_over_and_a_lost_claim_changes_nothing(
     partner = receiver(on_request=take_over)
     subscription = subscribe(client, tokens, org, partner.url)
     bus.event(organizer_ids=[org])
-    [delivery] = deliveries(notifications_pool, subscription["id"])
+    [delivery] = deliveries_of(notifications_pool, subscription["id"])
     with notifications_pool.connection() as conn:  # claimed by a worker that is alive, as far as we know
         conn.execute("UPDATE webhook_deliveries SET status = 'sending', attempts = 1, claimed_at = now() "
                      "WHERE id = %s", (delivery["id"],))
-    webhooks.deliver_due(notifications_pool, settings)
-    assert partner.times == [] and deliveries(notifications_pool, subscription["id"])[0]["status"] == "sending"
+    deliveries.deliver_due(notifications_pool, settings)
+    assert partner.times == [] and deliveries_of(notifications_pool, subscription["id"])[0]["status"] == "sending"
     with notifications_pool.connection() as conn:  # … and now its lease has run out
         conn.execute("UPDATE webhook_deliveries SET claimed_at = now() - make_interval(secs => %s) WHERE id = %s",
                      (settings.send_lease_seconds + 1, delivery["id"]))
     assert deliver_until(notifications_pool, settings, lambda: partner.received)
-    taken_over = deliveries(notifications_pool, subscription["id"])[0]
+    taken_over = deliveries_of(notifications_pool, subscription["id"])[0]
     assert taken_over["status"] == "delivered" and taken_over["attempts"] == 2
 
     # a worker whose claim was taken over while it sent logs its attempt and settles nothing
     taken_over_while_sending.set()
     bus.event(organizer_ids=[org])
-    webhooks.deliver_due(notifications_pool, settings)
-    second = deliveries(notifications_pool, subscription["id"])[1]
+    deliveries.deliver_due(notifications_pool, settings)
+    second = deliveries_of(notifications_pool, subscription["id"])[1]
     assert len(partner.received) == 2 and second["status"] == "sending" and second["delivered_at"] is None
     detail = client.get(f"/webhooks/{subscription['id']}/deliveries/{second['id']}", headers=tokens.admin_of(org))
     assert [a["status_code"] for a in detail.get_json()["attempt_log"]] == [204]
     # … and a worker that finds its claim gone before sending sends nothing
     bus.event(organizer_ids=[org])
     with notifications_pool.connection() as conn:
-        batch = leases.claim(conn, webhooks.DELIVERIES, webhooks.BATCH, settings.send_lease_seconds)
-    [claimed] = [c for c in webhooks._with_subscriptions(notifications_pool, batch)
+        batch = leases.claim(conn, deliveries.DELIVERIES, deliveries.BATCH, settings.send_lease_seconds)
+    [claimed] = [c for c in deliveries.with_subscriptions(notifications_pool, batch)
                  if c["subscription_id"] == uuid.UUID(subscription["id"])]
     with notifications_pool.connection() as conn:
         conn.execute("UPDATE webhook_deliveries SET claimed_at = clock_timestamp() WHERE id = %s", (claimed["id"],))
-    assert webhooks._attempt(notifications_pool, settings, claimed) == 0 and len(partner.received) == 2
+    assert deliveries.attempt(notifications_pool, settings, claimed) == 0 and len(partner.received) == 2

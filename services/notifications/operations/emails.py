@@ -14,18 +14,15 @@ import logging
 import smtplib
 
 from shared import leases
-from shared.bus.outbox import publish
 from shared.config import Settings
+from services.notifications import messages, queries
 from services.notifications.mailer import Mailer, build
 
 log = logging.getLogger(__name__)
 BATCH = 100
-SOURCE = "urn:birlikte:notifications"
-
-
-EMAILS = leases.Due("notifications", when="status = 'pending' AND next_attempt_at <= now()", eligible="channel = 'email'",
-                    order="next_attempt_at", claim="status = 'sending', attempts = attempts + 1",
-                    claimed="status = 'sending'")
+EMAILS = leases.Due("notifications", when="status = 'pending' AND next_attempt_at <= now()",
+                    eligible="channel = 'email'", order="next_attempt_at",
+                    claim="status = 'sending', attempts = attempts + 1", claimed="status = 'sending'")
 
 
 def send_due(pool, settings: Settings) -> int:
@@ -35,10 +32,8 @@ def send_due(pool, settings: Settings) -> int:
 
 
 def _send_batch(pool, settings: Settings, batch: list[dict]) -> int:
-    with pool.connection() as conn:
-        found = conn.execute("SELECT id, email, full_name FROM recipients WHERE id = ANY(%s)",
-                             ([n["recipient_id"] for n in batch],)).fetchall()
-    recipients = {r["id"]: r for r in found}
+    with pool.connection() as conn, conn.cursor() as cur:
+        recipients = queries.mail_recipients(cur, [n["recipient_id"] for n in batch])
     mailer, sent = Mailer(settings), 0
     try:
         for notification in batch:
@@ -60,37 +55,34 @@ def _send_one(pool, settings: Settings, mailer: Mailer, notification: dict, reci
         mailer.close()
         _failed(pool, settings, notification, f"{type(exc).__name__}: {exc}"[:500])
         return 0
-    with pool.connection() as conn, conn.transaction():
+    with pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
         # Sent is sent, whoever holds the claim now: marking it stops a worker that took the claim
         # over (a send slower than the lease) from sending it again.
-        if conn.execute("UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = %s AND status = 'sending' "
-                        "RETURNING 1", (notification["id"],)).fetchone() is None:
+        cur.execute("UPDATE notifications SET status = 'sent', sent_at = now() WHERE id = %s AND status = 'sending' "
+                    "RETURNING 1", (notification["id"],))
+        if cur.fetchone() is None:
             return 0
-        conn.execute("INSERT INTO delivery_attempts (notification_id, outcome) VALUES (%s, 'sent')",
-                     (notification["id"],))
-        _announce(conn, "sent", notification)
+        _log_attempt(cur, notification, "sent")
+        messages.email_outcome(cur, "sent", notification)
     return 1
 
 
 def _failed(pool, settings: Settings, notification: dict, error: str) -> None:
     delays = settings.notification_retry_delays
-    final = notification["attempts"] > len(delays)
     log.warning("email not accepted", extra={"notification": str(notification["id"]), "error": error})
-    with pool.connection() as conn, conn.transaction():
+    with pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
         if not leases.hold(conn, EMAILS, notification):
             return
-        if final:
-            conn.execute("UPDATE notifications SET status = 'failed' WHERE id = %s", (notification["id"],))
-            _announce(conn, "failed", notification, error)
+        if notification["attempts"] > len(delays):
+            cur.execute("UPDATE notifications SET status = 'failed' WHERE id = %s", (notification["id"],))
+            messages.email_outcome(cur, "failed", notification, error)
         else:
-            conn.execute("UPDATE notifications SET status = 'pending', next_attempt_at = now() + make_interval(secs => %s) "
-                         "WHERE id = %s", (delays[notification["attempts"] - 1], notification["id"]))
-        conn.execute("INSERT INTO delivery_attempts (notification_id, outcome, detail) VALUES (%s, 'failed', %s)",
-                     (notification["id"], error))
+            cur.execute("UPDATE notifications SET status = 'pending', "
+                        "next_attempt_at = now() + make_interval(secs => %s) WHERE id = %s",
+                        (delays[notification["attempts"] - 1], notification["id"]))
+        _log_attempt(cur, notification, "failed", error)
 
 
-def _announce(conn, outcome: str, notification: dict, error: str | None = None) -> None:
-    publish(conn, f"notifications.delivery.{outcome}", {
-        "notification_id": str(notification["id"]), "recipient_id": str(notification["recipient_id"]),
-        "kind": notification["kind"], "channel": notification["channel"], "attempts": notification["attempts"],
-        "error": error}, source=SOURCE, subject=str(notification["id"]))
+def _log_attempt(cur, notification: dict, outcome: str, detail: str | None = None) -> None:
+    cur.execute("INSERT INTO delivery_attempts (notification_id, outcome, detail) VALUES (%s, %s, %s)",
+                (notification["id"], outcome, detail))
