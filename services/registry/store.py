@@ -1,16 +1,47 @@
-"""The registry's writes that are not a use case of their own."""
+"""The registry's writes that are not a use case of their own: what every registry record goes
+through — registered, changed, closed (deactivated, ended, revoked) — each with its message. The
+operations add their rules around these."""
 from __future__ import annotations
 
-import hashlib
+from contextlib import AbstractContextManager, nullcontext
 
 from shared import rows
+from shared.versions import Precondition
+from services.registry.messages import emit
+
+TABLES = {"organization": "organizations", "person": "people", "membership": "memberships",
+          "partnership": "partnerships", "client": "api_clients"}
+CLOSED = {"inactive": ("deactivated_at", "deactivated"), "ended": ("ended_at", "ended"),
+          "revoked": ("revoked_at", "revoked")}
 
 
-def close(cur, table: str, row_id, status: str, at_column: str) -> dict:
-    """Deactivate, end or revoke a row: its status and when, a new version; nothing is deleted."""
-    return rows.update(cur, table, row_id, {"status": status, at_column: rows.now()})
+def register(cur, entity: str, values: dict, duplicate: AbstractContextManager | None = None) -> dict:
+    with duplicate or nullcontext():
+        row = rows.insert(cur, TABLES[entity], values)
+    emit(cur, entity, "created", row)
+    return row
 
 
-def hash_secret(secret: str) -> str:
-    # The secret is 256 random bits, so a fast hash cannot be brute-forced; no salt needed.
-    return hashlib.sha256(secret.encode()).hexdigest()
+def change(cur, entity: str, row_id, changes: dict, precondition: Precondition,
+           duplicate=lambda merged: nullcontext()) -> dict:
+    """Only what really changes makes a new version (and a message); `duplicate(merged)` guards a
+    unique key the change may collide on."""
+    current = rows.load_for_change(cur, TABLES[entity], row_id, entity, precondition)
+    changes = rows.changed(current, changes)
+    if not changes:
+        return current
+    with duplicate({**current, **changes}):
+        row = rows.update(cur, TABLES[entity], row_id, changes)
+    emit(cur, entity, "updated", row)
+    return row
+
+
+def close(cur, entity: str, row_id, status: str, precondition: Precondition) -> dict:
+    """Deactivate, end or revoke: nothing is deleted, and closing twice changes nothing."""
+    current = rows.load_for_change(cur, TABLES[entity], row_id, entity, precondition)
+    if current["status"] == status:
+        return current
+    at_column, action = CLOSED[status]
+    row = rows.update(cur, TABLES[entity], row_id, {"status": status, at_column: rows.now()})
+    emit(cur, entity, action, row)
+    return row

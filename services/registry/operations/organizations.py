@@ -6,7 +6,6 @@ from shared.auth.principal import Principal
 from shared.versions import Precondition
 from services.registry import store
 from services.registry.errors import NotActive
-from services.registry.messages import emit
 
 
 def _unique_name(data: dict):
@@ -14,31 +13,16 @@ def _unique_name(data: dict):
 
 
 def register(cur, actor: Principal, data: dict) -> dict:
-    with _unique_name(data):
-        row = rows.insert(cur, "organizations", data)
-    emit(cur, "organization", "created", row)
-    return row
+    return store.register(cur, "organization", data, _unique_name(data))
 
 
 def change(cur, actor: Principal, organization_id, changes: dict, precondition: Precondition) -> dict:
-    current = rows.load_for_change(cur, "organizations", organization_id, "organization", precondition)
-    changes = rows.changed(current, changes)
-    if not changes:
-        return current
-    with _unique_name({**current, **changes}):
-        row = rows.update(cur, "organizations", organization_id, changes)
-    emit(cur, "organization", "updated", row)
-    return row
+    return store.change(cur, "organization", organization_id, changes, precondition, _unique_name)
 
 
 def deactivate(cur, actor: Principal, organization_id, precondition: Precondition) -> dict:
     """Nothing is deleted: its people, memberships and history stay."""
-    current = rows.load_for_change(cur, "organizations", organization_id, "organization", precondition)
-    if current["status"] == "inactive":
-        return current
-    row = store.close(cur, "organizations", organization_id, "inactive", "deactivated_at")
-    emit(cur, "organization", "deactivated", row)
-    return row
+    return store.close(cur, "organization", organization_id, "inactive", precondition)
 
 
 def require_active(cur, organization_id) -> dict:

@@ -1,11 +1,10 @@
 """Partnerships between organizations: peers, study-visit hosts, program partners, joint projects."""
 from __future__ import annotations
 
-from shared import errors, rows
+from shared import errors
 from shared.auth.principal import Principal
 from shared.versions import Precondition
 from services.registry import store
-from services.registry.messages import emit
 from services.registry.operations import organizations
 
 
@@ -15,16 +14,9 @@ def record(cur, actor: Principal, data: dict) -> dict:
                              errors={"partner_id": ["Must differ from organization_id."]})
     for key in ("organization_id", "partner_id"):
         organizations.require_active(cur, data[key])
-    with errors.unique("These organizations already have an active partnership of this kind."):
-        row = rows.insert(cur, "partnerships", data)
-    emit(cur, "partnership", "created", row)
-    return row
+    return store.register(cur, "partnership", data, errors.unique(
+        "These organizations already have an active partnership of this kind."))
 
 
 def end(cur, actor: Principal, partnership_id, precondition: Precondition) -> dict:
-    current = rows.load_for_change(cur, "partnerships", partnership_id, "partnership", precondition)
-    if current["status"] == "ended":
-        return current
-    row = store.close(cur, "partnerships", partnership_id, "ended", "ended_at")
-    emit(cur, "partnership", "ended", row)
-    return row
+    return store.close(cur, "partnership", partnership_id, "ended", precondition)

@@ -6,7 +6,6 @@ from shared.auth.principal import Principal
 from shared.versions import Precondition
 from services.registry import store
 from services.registry.errors import NotActive
-from services.registry.messages import emit
 
 
 def _unique_email(data: dict):
@@ -14,32 +13,17 @@ def _unique_email(data: dict):
 
 
 def register(cur, actor: Principal, data: dict) -> dict:
-    with _unique_email(data):
-        row = rows.insert(cur, "people", data)
-    emit(cur, "person", "created", row)
-    return row
+    return store.register(cur, "person", data, _unique_email(data))
 
 
 def change(cur, actor: Principal, person_id, changes: dict, precondition: Precondition) -> dict:
     """Details or consents; the new state reaches the other services (email, language, zone, consents)."""
-    current = rows.load_for_change(cur, "people", person_id, "person", precondition)
-    changes = rows.changed(current, changes)
-    if not changes:
-        return current
-    with _unique_email({**current, **changes}):
-        row = rows.update(cur, "people", person_id, changes)
-    emit(cur, "person", "updated", row)
-    return row
+    return store.change(cur, "person", person_id, changes, precondition, _unique_email)
 
 
 def deactivate(cur, actor: Principal, person_id, precondition: Precondition) -> dict:
     """Their history stays; they can take part in nothing new."""
-    current = rows.load_for_change(cur, "people", person_id, "person", precondition)
-    if current["status"] == "inactive":
-        return current
-    row = store.close(cur, "people", person_id, "inactive", "deactivated_at")
-    emit(cur, "person", "deactivated", row)
-    return row
+    return store.close(cur, "person", person_id, "inactive", precondition)
 
 
 def require_active(cur, person_id) -> dict:
