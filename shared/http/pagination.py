@@ -60,3 +60,8 @@ def link_header(next_cursor: str | None) -> dict:
     args = request.args.to_dict()
     args["cursor"] = next_cursor
     return {"Link": f'<{request.base_url}?{urlencode(args)}>; rel="next"'}
+
+
+def cursor_of(args: dict) -> tuple | None:
+    """The position a list's `cursor` argument names, or None for the first page."""
+    return decode_cursor(args["cursor"]) if args.get("cursor") else None

@@ -4,11 +4,12 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 
-from flask import Response, after_this_request, current_app, request, send_file
+from flask import Response, after_this_request, request, send_file
 from flask.views import MethodView
 
 from shared.auth.flask import current_principal
 from shared.errors import NotFound
+from shared.http import current
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
@@ -24,17 +25,14 @@ blp = Blueprint("files", __name__, url_prefix="/items", description="Files and c
 
 
 def _storage():
-    state = current_app.extensions["birlikte"]
-    if "storage" not in state:
-        state["storage"] = storage_for(state["settings"])
-    return state["storage"]
+    return current.extension("storage", storage_for)
 
 
 @contextmanager
 def _upload():
     """Stream the request body into storage under a fresh key and give what came in to the `with`
     block; if the size limit or the block refuses it, nothing of it is kept."""
-    limit = current_app.extensions["birlikte"]["settings"].archive_max_upload_bytes
+    limit = current.settings().archive_max_upload_bytes
     if request.content_length is not None and request.content_length > limit:
         raise TooLarge(limit)
     announced = intake.expected_sha256(request.headers)

@@ -8,7 +8,7 @@ from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import decode_cursor
+from shared.http.pagination import cursor_of
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.archive import access, queries
 from services.archive.api import managed, readable
@@ -26,7 +26,7 @@ class Items(MethodView):
         """Items the caller may see, newest first — or, with `q`, ranked by relevance. Turkish words
         are matched by their stem ("örgütlerin" finds "örgüt"), English ones too."""
         found = queries.items(cursor(), access.findable(optional_principal()), args,
-                              decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
+                              cursor_of(args), args["limit"])
         return paginate(found, args["limit"], queries.order_of(args))
 
     @blp.arguments(ItemIn)

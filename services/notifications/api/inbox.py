@@ -6,7 +6,7 @@ from flask.views import MethodView
 from shared.auth.flask import current_principal
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
-from shared.http.pagination import decode_cursor
+from shared.http.pagination import cursor_of
 from shared.http.resources import page_of, paginate
 from services.notifications import access, queries
 from services.notifications.operations import inbox
@@ -29,7 +29,7 @@ class Inbox(MethodView):
         """Your notifications, newest first, a page at a time."""
         me = _owner()
         found = queries.inbox(cursor(), me.subject, args["unread"],
-                              decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
+                              cursor_of(args), args["limit"])
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 
 

@@ -1,10 +1,11 @@
 """A person's notification preferences, and the one-click unsubscribe links in their emails."""
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 
 from shared.auth.flask import current_principal
+from shared.http import current
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import etag, if_match
@@ -56,7 +57,7 @@ def _page(step: str, person: dict, kind: str, action: str | None = None) -> Resp
 
 
 def _link(token: str) -> tuple[str, str]:
-    return unsubscribe.read(current_app.extensions["birlikte"]["settings"], token)
+    return unsubscribe.read(current.settings(), token)
 
 
 @blp.route("/unsubscribe/<string:token>")

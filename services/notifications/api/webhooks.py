@@ -7,16 +7,15 @@ a cursor page at a time.
 """
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 
 from shared.auth.flask import current_principal
-from shared.config import Settings
+from shared.http import current
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import PageArgsSchema, decode_cursor
+from shared.http.pagination import PageArgsSchema, cursor_of
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.notifications import access, queries
 from services.notifications.operations import webhooks
@@ -25,10 +24,6 @@ from services.notifications.schemas import (DeliveryOut, DeliveryQuery, Subscrip
 
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks",
                 description="Signed webhooks (Standard Webhooks) to partner organizations' systems.")
-
-
-def _settings() -> Settings:
-    return current_app.extensions["birlikte"]["settings"]
 
 
 def _owned(cur, subscription_id):
@@ -52,7 +47,7 @@ class Subscriptions(MethodView):
         principal = current_principal()
         access.require_webhook_reader(principal)
         found = queries.subscriptions(cursor(), access.webhook_organizations(principal),
-                                      decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
+                                      cursor_of(args), args["limit"])
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 
     @blp.arguments(SubscriptionIn)
@@ -62,7 +57,7 @@ class Subscriptions(MethodView):
         """Subscribe a URL to message types of an organization; the signing secret is in the answer, once."""
         principal = current_principal()
         access.require_webhook_owner(principal, data["organization_id"])
-        row = webhooks.subscribe(cursor(), principal, data, allow_private=_settings().webhook_allow_private)
+        row = webhooks.subscribe(cursor(), principal, data, allow_private=current.settings().webhook_allow_private)
         return created(row, "webhooks.Subscription", subscription_id=row["id"])
 
 
@@ -79,7 +74,7 @@ class Subscription(MethodView):
         cur = cursor()
         principal, _ = _owned(cur, subscription_id)
         return answer(webhooks.change(cur, principal, subscription_id, changes, if_match(),
-                                      allow_private=_settings().webhook_allow_private))
+                                      allow_private=current.settings().webhook_allow_private))
 
 
 @blp.route("/<uuid:subscription_id>/disable")
@@ -102,7 +97,7 @@ class Deliveries(MethodView):
         cur = cursor()
         _owned(cur, subscription_id)
         found = queries.deliveries(cur, subscription_id, args.get("status"),
-                                   decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
+                                   cursor_of(args), args["limit"])
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 
 
@@ -125,5 +120,5 @@ class Redeliver(MethodView):
         cur = cursor()
         principal, _ = _owned(cur, subscription_id)
         row = webhooks.redeliver(cur, principal, subscription_id, delivery_id,
-                                 lease_seconds=_settings().send_lease_seconds)
+                                 lease_seconds=current.settings().send_lease_seconds)
         return _with_log(cur, row)

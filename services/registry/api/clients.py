@@ -8,7 +8,7 @@ from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import PageArgsSchema, decode_cursor
+from shared.http.pagination import PageArgsSchema, cursor_of
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.registry import access, queries
 from services.registry.operations import clients
@@ -25,7 +25,7 @@ class Clients(MethodView):
     @blp.response(200, page_of(ClientOut))
     def get(self, args, organization_id):
         access.require_admin_of(current_principal(), organization_id)
-        found = queries.clients(cursor(), organization_id, decode_cursor(args["cursor"]) if args.get("cursor") else None,
+        found = queries.clients(cursor(), organization_id, cursor_of(args),
                                 args["limit"])
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 

@@ -9,7 +9,7 @@ from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import decode_cursor
+from shared.http.pagination import cursor_of
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.registry import access, queries
 from services.registry.operations import memberships
@@ -28,7 +28,7 @@ class Memberships(MethodView):
         principal = current_principal()
         access.require_personal_data_reader(principal, "memberships")
         found = queries.memberships(cursor(), args, access.visible_organizations(principal), principal.subject,
-                                    decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
+                                    cursor_of(args), args["limit"])
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 
     @blp.arguments(MembershipIn)

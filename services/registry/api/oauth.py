@@ -9,6 +9,7 @@ from flask.views import MethodView
 
 from shared.auth.tokens import TokenIssuer
 from shared.errors import Unavailable
+from shared.http import current
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from services.registry.errors import OAuthError
@@ -56,7 +57,7 @@ class Keys(MethodView):
 class Discovery(MethodView):
     def get(self):
         base = request.host_url.rstrip("/")
-        return {"issuer": current_app.extensions["birlikte"]["settings"].jwt_issuer,
+        return {"issuer": current.settings().jwt_issuer,
                 "jwks_uri": f"{base}/.well-known/jwks.json", "token_endpoint": f"{base}/oauth/token",
                 "grant_types_supported": ["client_credentials"],
                 "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"]}

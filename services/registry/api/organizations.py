@@ -9,7 +9,7 @@ from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import decode_cursor
+from shared.http.pagination import cursor_of
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.registry import access, queries
 from services.registry.operations import organizations
@@ -26,7 +26,7 @@ class Organizations(MethodView):
     def get(self, args):
         """List organizations, filtered, in name order, a page at a time."""
         access.require_reader(current_principal())
-        found = queries.organizations(cursor(), args, decode_cursor(args["cursor"]) if args.get("cursor") else None,
+        found = queries.organizations(cursor(), args, cursor_of(args),
                                       args["limit"])
         return paginate(found, args["limit"], queries.ORGANIZATION_ORDER)
 
