@@ -49,8 +49,7 @@ from benchmarks.backbone import Row, isolated, process, table
 from benchmarks.events import connect_admin, connect_service, explain, thread_load
 from benchmarks.support import free_port, percentile
 from services import events as events_service
-from services.events.api.calendars import LIVE
-from services.events.messages import public_fields
+from services.events.queries import PUBLIC_CALENDAR
 from shared import contracts
 from shared.auth.tokens import TokenIssuer
 from shared.config import load_settings
@@ -68,7 +67,7 @@ KINDS = ("organizational_meeting", "civil_space_discussion", "information_sessio
          "study_visit")
 TAGS = ("workers_rights", "gender_equality", "climate", "refugees", "youth", "media_freedom", "local_democracy")
 
-# The feed's query, as services/events/api/partners.py (Feed.get) sends it. The page check below
+# The feed's query, as services/events/queries.py (changes) sends it for Feed.get. The page check below
 # compares the API's pages with this SQL's, so a drift between the two shows as a failed check.
 FEED_SQL = """SELECT txid::text AS txid, seq, event_id, type, payload, created_at FROM changes
                 WHERE (txid, seq) > (%(txid)s::xid8, %(seq)s)
@@ -77,10 +76,9 @@ FEED_SQL = """SELECT txid::text AS txid, seq, event_id, type, payload, created_a
                 ORDER BY changes.txid, seq LIMIT %(limit)s"""
 PARTNER_SCOPE = "(visibility IN ('public', 'members') OR organization_ids && %(mine)s::uuid[])"
 # The public calendar's queries (calendars._feed for PublicCalendar).
-CALENDAR_WHERE = f"{LIVE} AND visibility = 'public'"
 CALENDAR_SUMMARY = (f"SELECT count(*) AS n, max(updated_at) AS latest, sum(version) AS versions FROM events "
-                    f"WHERE {CALENDAR_WHERE}")
-CALENDAR_ROWS = f"SELECT * FROM events WHERE {CALENDAR_WHERE} ORDER BY starts_at, id"
+                    f"WHERE {PUBLIC_CALENDAR}")
+CALENDAR_ROWS = f"SELECT * FROM events WHERE {PUBLIC_CALENDAR} ORDER BY starts_at, id"
 
 
 def _say(message: str) -> None:
@@ -118,6 +116,7 @@ def _event(rng: random.Random, n: int, orgs: list[str], now: datetime, public_li
         "series_id": None, "topics": rng.sample(TAGS, rng.randint(0, 2)),
         "capacity": rng.choice((None, 30, 50, 100)), "sequence": 0, "version": 1, "created_by": "bench",
         "cancelled_at": None, "cancel_reason": None, "completed_at": ends if status == "completed" else None,
+        "external_source": None, "external_id": None,
     }
 
 
@@ -141,8 +140,8 @@ def _change(rng: random.Random, event: dict, first: bool, now: datetime) -> tupl
             event.update(status="cancelled", cancelled_at=now, cancel_reason=extra["reason"])
         else:
             event["capacity"] = rng.choice((None, 30, 50, 100, 200))
-    # As services/events/messages.py: the event's public fields, JSON-ready through its contract.
-    payload = contracts.dump(f"events.event.{action}", {**public_fields("event", event), **extra})
+    # As services/events/messages.py: the event's fields its contract names, JSON-ready.
+    payload = contracts.dump(f"events.event.{action}", {**event, **extra})
     concerned = [*event["organizer_ids"], *event["partner_ids"], *event["invited_ids"]]
     return event["id"], f"events.event.{action}", concerned, event["visibility"], json.dumps(payload)
 
@@ -503,7 +502,7 @@ def _cold_renders(settings, port: int, path: str, listed: int, poll: dict) -> li
     renders, polls, selects, summaries = [], [], [], []
     with connect_admin(settings, autocommit=True) as admin, \
             connect_service(settings, autocommit=True, row_factory=dict_row) as conn:
-        touched = admin.execute(f"SELECT id FROM events WHERE {CALENDAR_WHERE} LIMIT 1").fetchone()[0]
+        touched = admin.execute(f"SELECT id FROM events WHERE {PUBLIC_CALENDAR} LIMIT 1").fetchone()[0]
         for _ in range(COLD_RENDERS):
             admin.execute("UPDATE events SET version = version + 1, updated_at = now() WHERE id = %s", (touched,))
             began = time.perf_counter()

@@ -4,19 +4,26 @@ study visits; the topics organizations asked for, registrations, attendance and 
 
 Dates are set around the day of loading (what is past is completed, the rest is upcoming).
 Organizations and people are the registry's (shared.community ids); events learns their details
-from the registry's messages. Loading twice changes nothing: ids are derived from names.
+from the registry's messages — which its worker relays only after the demo is loaded, so the
+rules that look at those copies cannot hold yet. The program is therefore written as the
+`system:demo` actor with the store writes and messages the operations use (the seat and vote
+counters among them), through the operations themselves where no such rule stands in the way.
+Loading twice changes nothing: ids are derived from names.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from shared import rows
+from shared.auth.principal import Principal
 from shared.community import PEOPLE, demo_id, organization_id, person_id
 from shared.config import Settings
 from shared.db import open_pool
-from services.events import NAME, times
-from services.events.api.shape import to_db
+from services.events import NAME, store, times
 from services.events.messages import emit
+from services.events.operations import feedback, series
+
+DEMO = Principal.system("demo")
 
 STGM, WHEEL, EMEK, KADIN, MULTECI, YESIL, GENCLIK, ENGELSIZ, CORK, GALWAY, BERLIN, AMSTERDAM = range(12)
 
@@ -102,57 +109,62 @@ PLACEMENTS = [
 
 
 def load(settings: Settings) -> dict[str, int]:
-    counts = {"series": 0, "topics": 0, "events": 0, "registrations": 0, "feedback": 0, "placements": 0}
+    """Write what is missing (its messages go out as for any change); how many were new of each kind."""
+    counts = dict.fromkeys(("series", "topics", "events", "registrations", "feedback", "placements"), 0)
     today = times.now().date()
     with open_pool(settings, NAME, min_size=1, max_size=1) as pool, pool.connection() as conn:
         with conn.transaction(), conn.cursor() as cur:
-            series = {key: _insert(cur, "series", counts, {"id": demo_id("series", key), "title": title, "kind": kind})
-                      for key, (title, kind) in SERIES.items()}
+            program = {key: _series(cur, counts, key, title, kind) for key, (title, kind) in SERIES.items()}
             topics = {row[0]: _topic(cur, counts, *row) for row in TOPICS}
-            events = {row[0]: _event(cur, counts, today, series, topics, *row) for row in EVENTS}
+            events = {row[0]: _event(cur, counts, today, program, topics, *row) for row in EVENTS}
             for key, people in REGISTRATIONS.items():
                 for index in people:
-                    _registration(cur, counts, events[key], index)
+                    events[key] = _registration(cur, counts, events[key], index)
             for key, index, rating, comment in FEEDBACK:
-                _insert(cur, "feedback", counts, {"id": demo_id("feedback", key, str(index)), "event_id": events[key]["id"],
-                                                  "person_id": person_id(index), "rating": rating, "comment": comment,
-                                                  "consent_to_quote": True})
+                _feedback(cur, counts, events[key], key, index, rating, comment)
             for row in PLACEMENTS:
                 _placement(cur, counts, today, events, *row)
     return counts
 
 
-def _insert(cur, table: str, counts: dict, values: dict) -> dict:
-    row = rows.insert(cur, table, to_db(values), skip_existing=True)
-    if row is not None:
+def _once(cur, counts: dict, table: str, row_id, make) -> dict:
+    """The row with this id; made by `make()`, and counted, when it is missing."""
+    row = rows.get(cur, table, row_id)
+    if row is None:
+        row = make()
         counts[table] += 1
-        return row
-    return rows.get(cur, table, values["id"])
+    return row
+
+
+def _series(cur, counts, key, title, kind) -> dict:
+    values = {"id": demo_id("series", key), "title": title, "kind": kind}
+    return _once(cur, counts, "series", values["id"], lambda: series.create(cur, DEMO, values))
 
 
 def _topic(cur, counts, key, title, tags, proposer, voters) -> dict:
-    topic = _insert(cur, "topics", counts, {"id": demo_id("topic", key), "title": title, "tags": tags,
-                                           "organization_id": organization_id(proposer), "proposed_by": "demo",
-                                           "votes": len(voters)})
-    for voter in voters:
-        cur.execute("INSERT INTO topic_votes (topic_id, organization_id, voted_by) VALUES (%s, %s, 'demo') "
-                    "ON CONFLICT DO NOTHING", (topic["id"], organization_id(voter)))
-    return topic
+    def propose() -> dict:
+        topic = rows.insert(cur, "topics", store.to_db({
+            "id": demo_id("topic", key), "title": title, "tags": tags, "organization_id": organization_id(proposer),
+            "proposed_by": DEMO.subject}))
+        for voter in voters:
+            topic = store.add_vote(cur, topic["id"], organization_id(voter), DEMO.subject)
+        return topic
+    return _once(cur, counts, "topics", demo_id("topic", key), propose)
 
 
-def _event(cur, counts, today: date, series, topics, key, series_key, format_, title, offset, start, hours, zone,
+def _event(cur, counts, today: date, program, topics, key, series_key, format_, title, offset, start, hours, zone,
            organizers, extra) -> dict:
     starts_at = times.from_local(datetime.combine(today + timedelta(days=offset), start), zone)
     ends_at = starts_at + timedelta(hours=hours)
     extra = dict(extra)
     topic = topics.get(extra.pop("topic", None))
     values = {
-        "id": demo_id("event", key), "series_id": series[series_key]["id"], "kind": SERIES[series_key][1],
+        "id": demo_id("event", key), "series_id": program[series_key]["id"], "kind": SERIES[series_key][1],
         "format": format_, "title": title, "languages": ["tr", "en"] if series_key == "thematic" else ["tr"],
         "starts_at": starts_at, "ends_at": ends_at, "time_zone": zone,
         "online_url": ONLINE + key if format_ != "in_person" else None,
         "organizer_ids": [organization_id(o) for o in organizers], "visibility": "members",
-        "status": "completed" if ends_at < times.now() else "scheduled", "created_by": "demo",
+        "status": "completed" if ends_at < times.now() else "scheduled", "created_by": DEMO.subject,
         "topic_id": topic["id"] if topic else None,
         "description": {"en": "From the BİRLİKTE Learning Community's program."},
     }
@@ -162,40 +174,45 @@ def _event(cur, counts, today: date, series, topics, key, series_key, format_, t
     if "host_id" in extra:
         extra["host_id"] = organization_id(extra["host_id"])
     values.update(extra)
-    event = rows.insert(cur, "events", to_db(values), skip_existing=True)
-    if event is None:
-        return rows.get(cur, "events", values["id"])
-    counts["events"] += 1
-    if topic:
-        cur.execute("UPDATE topics SET status = 'scheduled', event_id = %s WHERE id = %s", (event["id"], topic["id"]))
-    emit(cur, "event", "scheduled" if event["status"] == "scheduled" else "completed", event)
+
+    def schedule() -> dict:
+        event = rows.insert(cur, "events", store.to_db(values))
+        if topic:
+            rows.update(cur, "topics", topic["id"], {"status": "scheduled", "event_id": event["id"]})
+        emit(cur, "event", event["status"], event)  # scheduled, or completed for a past one
+        return event
+    return _once(cur, counts, "events", values["id"], schedule)
+
+
+def _registration(cur, counts, event: dict, index: int) -> dict:
+    """The event, as counted once the person is registered for it (attended or not, once it is past)."""
+    registration_id = demo_id("registration", str(event["id"]), str(index))
+    if rows.get(cur, "registrations", registration_id) is not None:
+        return event
+    past = event["status"] == "completed"
+    row, event = store.add_registration(cur, event, {
+        "id": registration_id, "person_id": person_id(index), "organization_id": organization_id(PEOPLE[index][4]),
+        "registered_by": DEMO.subject, "attendance": ("attended" if index % 4 else "no_show") if past else None})
+    counts["registrations"] += 1
+    emit(cur, "registration", "created", row, waitlist_position=None)
     return event
 
 
-def _registration(cur, counts, event: dict, index: int) -> None:
-    past = event["status"] == "completed"
-    full = event["capacity"] is not None and event["registered_count"] >= event["capacity"]
-    row = rows.insert(cur, "registrations", {
-        "id": demo_id("registration", str(event["id"]), str(index)), "event_id": event["id"],
-        "person_id": person_id(index), "organization_id": organization_id(PEOPLE[index][4]),
-        "status": "waitlisted" if full else "registered", "registered_by": "demo",
-        "attendance": ("attended" if index % 4 else "no_show") if past else None}, skip_existing=True)
-    if row is None:
-        return
-    counts["registrations"] += 1
-    column = "waitlist_count" if full else "registered_count"
-    cur.execute(f"UPDATE events SET {column} = {column} + 1 WHERE id = %s RETURNING *", (event["id"],))  # noqa: S608
-    event.update(cur.fetchone())
-    emit(cur, "registration", "created", row, waitlist_position=None)
+def _feedback(cur, counts, event: dict, key, index, rating, comment) -> None:
+    values = {"id": demo_id("feedback", key, str(index)), "rating": rating, "comment": comment, "consent_to_quote": True}
+    _once(cur, counts, "feedback", values["id"], lambda: feedback.give(cur, DEMO, event, person_id(index), values))
 
 
 def _placement(cur, counts, today, events, participant, home, host, offset, days, status, goals, event_key) -> None:
     starts_on = today + timedelta(days=offset)
-    row = rows.insert(cur, "placements", {
+    values = {
         "id": demo_id("placement", str(participant), str(host)), "participant_id": person_id(participant),
         "home_organization_id": organization_id(home), "host_organization_id": organization_id(host),
         "starts_on": starts_on, "ends_on": starts_on + timedelta(days=days - 1), "goals": goals, "status": status,
-        "event_id": events[event_key]["id"] if event_key else None, "created_by": "demo"}, skip_existing=True)
-    if row is not None:
-        counts["placements"] += 1
-        emit(cur, "placement", "proposed" if status == "proposed" else status, row)
+        "event_id": events[event_key]["id"] if event_key else None, "created_by": DEMO.subject}
+
+    def propose() -> dict:
+        row = rows.insert(cur, "placements", values)
+        emit(cur, "placement", status, row)
+        return row
+    _once(cur, counts, "placements", values["id"], propose)

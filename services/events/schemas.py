@@ -165,6 +165,11 @@ class SeriesIn(Schema):
     kind = fields.String(validate=validate.OneOf(KINDS), allow_none=True)
 
 
+class SeriesPatch(SeriesIn):
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
 class SeriesOut(SeriesIn):
     id = fields.UUID()
     version = fields.Integer()
@@ -247,6 +252,13 @@ class TopicOut(TopicIn):
     created_at = fields.DateTime()
 
 
+class TopicEventIn(EventIn):
+    """An event made from a topic: its title and tags default to the topic's."""
+    title = texts(300)
+    kind = fields.String(load_default="civil_space_discussion")
+    status = fields.String(load_default="draft")
+
+
 class TopicQuery(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(("open", "scheduled", "closed")))
 
@@ -293,3 +305,63 @@ class PlacementQuery(PageArgsSchema):
     organization_id = fields.UUID(metadata={"description": "home or host organization"})
     participant_id = fields.UUID()
     status = fields.String(validate=validate.OneOf(PLACEMENT_STATUSES))
+
+
+class ImportIn(Schema):
+    url = fields.URL(required=True, schemes={"https", "http"}, require_tld=False, validate=validate.Length(max=2000),
+                     metadata={"description": "the feed's address (kept private: it may carry a token)"})
+    time_zone = fields.String(required=True, validate=zone_name,
+                              metadata={"description": "for all-day events, floating and UTC times"})
+    kind = fields.String(load_default="thematic_meeting", validate=validate.OneOf(KINDS),
+                         metadata={"description": "the kind every imported event gets"})
+    visibility = fields.String(load_default="members", validate=validate.OneOf(VISIBILITIES))
+    language = fields.String(load_default="en", validate=validate.OneOf(TEXT_LANGUAGES),
+                             metadata={"description": "the language the feed's titles are written in"})
+
+
+class ImportPatch(ImportIn):
+    active = fields.Boolean(metadata={"description": "false pauses the import; true resumes it"})
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class ImportOut(ImportIn):
+    id = fields.UUID()
+    organization_id = fields.UUID()
+    active = fields.Boolean()
+    last_fetched_at = fields.DateTime(allow_none=True)
+    next_fetch_at = fields.DateTime()
+    last_outcome = fields.String(allow_none=True, metadata={"description": "imported, not_modified or failed"})
+    last_error = fields.String(allow_none=True)
+    last_report = fields.Dict(metadata={"description": "created, updated, unchanged, cancelled, failed and the "
+                                                       "problems of the VEVENTs that failed, by UID"})
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ImportList(Schema):
+    items = fields.List(fields.Nested(ImportOut))
+
+
+class FeedArgs(Schema):
+    cursor = fields.String(validate=validate.Length(max=200), metadata={"description": "the `cursor` of the last page"})
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+
+
+class Change(Schema):
+    type = fields.String()
+    event_id = fields.UUID()
+    occurred_at = fields.DateTime(attribute="created_at")
+    data = fields.Dict(attribute="payload")
+
+
+class FeedPage(Schema):
+    items = fields.List(fields.Nested(Change))
+    cursor = fields.String(metadata={"description": "where the next pull starts (also when this page was empty)"})
+    more = fields.Boolean(metadata={"description": "true when the next pull has changes waiting already"})
+
+
+class CalendarLink(Schema):
+    url = fields.String(metadata={"description": "private: anyone with it sees your events; shown once"})

@@ -10,24 +10,23 @@ from a per-process cache (rendering a large calendar costs far more than reading
 from __future__ import annotations
 
 import hashlib
-import secrets
 import threading
 
 import icalendar
 from cachetools import LRUCache
 from flask import Response, request, url_for
 from flask.views import MethodView
-from marshmallow import Schema, fields
 
 from shared.auth.flask import current_principal
+from shared.errors import NotFound
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
-from shared.http.problems import abort_problem
-from services.events import directory, times
+from services.events import access, queries, times
+from services.events.operations import calendar_tokens
+from services.events.schemas import CalendarLink
 
 blp = Blueprint("calendars", __name__, description="iCalendar feeds for calendar programs.")
 PRODID = "-//Birlikte//Learning Community events//EN"
-LIVE = "status <> 'draft' AND ends_at > now() - interval '180 days'"
 _rendered = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=len)  # bodies by (feed, ETag), up to 64 MB
 _rendered_lock = threading.Lock()
 
@@ -70,9 +69,7 @@ def _calendar(rows: list[dict], name: str, language: str, *, with_links: bool) -
 def _feed(where: str, params: tuple, name: str, *, with_links: bool = False, extra_tag: str = "") -> Response:
     """Answer 304 when the client's ETag still matches (one aggregate query), else the feed."""
     cur = cursor()
-    cur.execute(f"SELECT count(*) AS n, max(updated_at) AS latest, sum(version) AS versions FROM events WHERE {where}",  # noqa: S608
-                params)
-    summary = cur.fetchone()
+    summary = queries.calendar_summary(cur, where, params)
     language = request.args.get("lang", "en") if request.args.get("lang") in ("tr", "en") else "en"
     tag = hashlib.sha256(f"{summary['n']}|{summary['latest']}|{summary['versions']}|{language}|{extra_tag}".encode()
                          ).hexdigest()[:32]
@@ -83,8 +80,7 @@ def _feed(where: str, params: tuple, name: str, *, with_links: bool = False, ext
     with _rendered_lock:
         body = _rendered.get(key)
     if body is None:
-        cur.execute(f"SELECT * FROM events WHERE {where} ORDER BY starts_at, id", params)  # noqa: S608
-        body = _calendar(cur.fetchall(), name, language, with_links=with_links)
+        body = _calendar(queries.calendar_events(cur, where, params), name, language, with_links=with_links)
         with _rendered_lock:
             _rendered[key] = body
     return Response(body, mimetype="text/calendar", headers={**headers, "Content-Disposition": 'inline; filename="birlikte.ics"'})
@@ -94,19 +90,14 @@ def _feed(where: str, params: tuple, name: str, *, with_links: bool = False, ext
 class PublicCalendar(MethodView):
     def get(self):
         """The community's public events (no token needed)."""
-        return _feed(f"{LIVE} AND visibility = 'public'", (), "Birlikte")
+        return _feed(queries.PUBLIC_CALENDAR, (), "Birlikte")
 
 
 @blp.route("/calendars/organizations/<uuid:organization_id>.ics")
 class OrganizationCalendar(MethodView):
     def get(self, organization_id):
         """The public events an organization organizes, hosts or partners."""
-        return _feed(f"{LIVE} AND visibility = 'public' AND (organizer_ids @> ARRAY[%s]::uuid[] OR host_id = %s "
-                     "OR partner_ids @> ARRAY[%s]::uuid[])", (organization_id,) * 3, "Birlikte — organization")
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+        return _feed(queries.ORGANIZATION_CALENDAR, (organization_id,) * 3, "Birlikte — organization")
 
 
 @blp.route("/calendars/personal/<string:token>.ics")
@@ -114,20 +105,12 @@ class PersonalCalendar(MethodView):
     def get(self, token):
         """The events a person registered for (a private URL; the online links included)."""
         cur = cursor()
-        cur.execute("SELECT person_id FROM calendar_tokens WHERE token_hash = %s AND revoked_at IS NULL", (_hash(token),))
-        found = cur.fetchone()
-        if found is None:
-            abort_problem(404, "No such calendar", "This calendar link is unknown or was revoked.")
-        cur.execute("SELECT count(*) AS n, max(updated_at) AS latest FROM registrations WHERE person_id = %s",
-                    (found["person_id"],))
-        registrations = cur.fetchone()
-        return _feed(f"{LIVE} AND id IN (SELECT event_id FROM registrations WHERE person_id = %s "
-                     "AND status = 'registered')", (found["person_id"],), "Birlikte — my events", with_links=True,
+        person = queries.calendar_owner(cur, token)
+        if person is None:
+            raise NotFound("No such calendar", "This calendar link is unknown or was revoked.")
+        registrations = queries.registrations_summary(cur, person)
+        return _feed(queries.PERSONAL_CALENDAR, (person,), "Birlikte — my events", with_links=True,
                      extra_tag=f"{registrations['n']}|{registrations['latest']}")
-
-
-class CalendarLink(Schema):
-    url = fields.String(metadata={"description": "private: anyone with it sees your events; shown once"})
 
 
 @blp.route("/me/calendar")
@@ -135,18 +118,13 @@ class MyCalendar(MethodView):
     @blp.response(201, CalendarLink)
     def post(self):
         """Make (or replace) your private calendar URL; the previous one stops working."""
-        person = directory.as_person_id(current_principal().subject)
-        if person is None:
-            abort_problem(403, "Forbidden", "Only people have a personal calendar.")
-        cur = cursor()
-        cur.execute("UPDATE calendar_tokens SET revoked_at = now() WHERE person_id = %s AND revoked_at IS NULL", (person,))
-        token = secrets.token_urlsafe(24)
-        cur.execute("INSERT INTO calendar_tokens (token_hash, person_id) VALUES (%s, %s)", (_hash(token), person))
+        principal = current_principal()
+        person = access.require_person(principal, "Only people have a personal calendar.")
+        token = calendar_tokens.make(cursor(), principal, person)
         return {"url": url_for("calendars.PersonalCalendar", token=token, _external=True)}
 
     @blp.response(204)
     def delete(self):
         """Revoke your private calendar URL."""
-        person = directory.as_person_id(current_principal().subject)
-        cursor().execute("UPDATE calendar_tokens SET revoked_at = now() WHERE person_id = %s AND revoked_at IS NULL",
-                         (person,))
+        principal = current_principal()
+        calendar_tokens.revoke(cursor(), principal, access.person_of(principal))

@@ -1,27 +1,8 @@
-"""Turning rows into answers and request data into rows, the same way for every endpoint."""
+"""Turning rows into answers, the same way for every endpoint."""
 from __future__ import annotations
-
-import json
-
-from psycopg.types.json import Jsonb
 
 from shared.auth.principal import Principal
 from services.events import access, times
-
-JSON_COLUMNS = ("title", "description", "venue", "speakers")
-
-
-def json_ready(value):
-    """Nested data as plain JSON values (UUIDs as strings), so that it compares equal to what is stored."""
-    return json.loads(json.dumps(value, default=str))
-
-
-def to_db(values: dict) -> dict:
-    return {k: Jsonb(json_ready(v)) if k in JSON_COLUMNS and v is not None else v for k, v in values.items()}
-
-
-def normalize(values: dict) -> dict:
-    return {k: json_ready(v) if k in JSON_COLUMNS and v is not None else v for k, v in values.items()}
 
 
 def event(row: dict, principal: Principal | None, *, registered: bool = False, tz: str | None = None) -> dict:
@@ -36,3 +17,11 @@ def event(row: dict, principal: Principal | None, *, registered: bool = False, t
 
 def registration(row: dict, position: int | None = None, warnings: list | None = None) -> dict:
     return {**row, "waitlist_position": position, "warnings": warnings or []}
+
+
+def overlap_warnings(others: list[dict]) -> list[dict]:
+    """The person's other registrations at the same time: a warning, not a refusal."""
+    return [{"code": "overlapping_registration", "event_id": other["id"],
+             "detail": f"Also registered for an event at the same time: "
+                       f"{next(iter(other['title'].values()))} ({other['starts_at'].isoformat()})."}
+            for other in others]

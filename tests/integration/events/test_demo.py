@@ -10,11 +10,13 @@ def test_demo_program_loads_once_and_covers_every_kind(settings):
     again = demo.load(settings)
     assert set(again.values()) == {0}
     with psycopg.connect(settings.database_url) as conn:
-        kinds = {r[0] for r in conn.execute("SELECT DISTINCT kind FROM events.events WHERE created_by = 'demo'")}
+        kinds = {r[0] for r in conn.execute("SELECT DISTINCT kind FROM events.events WHERE created_by = %s",
+                                            (demo.DEMO.subject,))}
         thematic = conn.execute("SELECT organizer_ids, time_zone FROM events.events WHERE id = %s",
                                 (demo.demo_id("event", "governance"),)).fetchone()
         ranking = [r[0] for r in conn.execute(
-            "SELECT title->>'en' FROM events.topics WHERE proposed_by = 'demo' ORDER BY votes DESC LIMIT 2")]
+            "SELECT title->>'en' FROM events.topics WHERE proposed_by = %s ORDER BY votes DESC LIMIT 2",
+            (demo.DEMO.subject,))]
         counts = conn.execute("SELECT registered_count, (SELECT count(*) FROM events.registrations r WHERE "
                               "r.event_id = e.id AND r.status = 'registered') FROM events.events e WHERE id = %s",
                               (demo.demo_id("event", "safe_space"),)).fetchone()

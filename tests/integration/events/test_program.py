@@ -5,7 +5,7 @@ import threading
 import uuid
 from datetime import date, timedelta
 
-from services.events import rules
+from services.events.worker import complete_ended
 from tests.support.events import event_body, execute, outbox_types, placement_body, propose, soon
 
 
@@ -152,8 +152,8 @@ def test_the_timer_completes_events_that_have_ended(client, tokens, org, create_
     ended, running = create_event(org), create_event(org)
     execute(settings, "UPDATE events.events SET starts_at = now() - interval '2 hours', ends_at = now() - "
                       "interval '1 minute' WHERE id = %s", (ended["id"],))
-    assert rules.complete_ended(events_pool) >= 1
+    assert complete_ended(events_pool) >= 1
     assert client.get(f"/events/{ended['id']}", headers=tokens.admin_of(org)).get_json()["status"] == "completed"
     assert client.get(f"/events/{running['id']}", headers=tokens.admin_of(org)).get_json()["status"] == "scheduled"
     assert outbox_types(settings, ended["id"]) == ["events.event.scheduled", "events.event.completed"]
-    assert rules.complete_ended(events_pool) == 0  # nothing twice
+    assert complete_ended(events_pool) == 0  # nothing twice

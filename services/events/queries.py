@@ -1,0 +1,257 @@
+"""What the events service reads: lists with their filters, feeds, and the facts rules and
+access decisions need (the local copies of the registry among them)."""
+from __future__ import annotations
+
+from shared import rows
+from shared.errors import NotFound
+from services.events.errors import NotOurs
+from services.events.store import hash_token
+
+EVENT_ORDER = ["starts_at", "id"]
+REGISTRATION_ORDER = ["arrival"]
+CREATED_ORDER = ["created_at", "id"]
+PLACEMENT_ORDER = ["starts_on", "id"]
+
+
+def _equal(filters: dict, names) -> list[tuple[str, tuple]]:
+    return [(f"{name} = %s", (filters[name],)) for name in names if name in filters]
+
+
+# --- Events -----------------------------------------------------------------------------------
+
+def events(cur, filters: dict, visible: tuple[str, tuple], cursor, limit: int) -> list[dict]:
+    """Events matching `filters` among those the `visible` condition lets the caller see."""
+    conditions = [visible, *_equal(filters, ("kind", "format", "status", "series_id"))]
+    if "starts_from" in filters:
+        conditions.append(("starts_at >= %s", (filters["starts_from"],)))
+    if "starts_before" in filters:
+        conditions.append(("starts_at < %s", (filters["starts_before"],)))
+    if "topic" in filters:
+        conditions.append(("topics @> ARRAY[%s]::text[]", (filters["topic"],)))
+    if "organization_id" in filters:
+        org = filters["organization_id"]
+        conditions.append(("(organizer_ids @> ARRAY[%s]::uuid[] OR host_id = %s OR partner_ids @> ARRAY[%s]::uuid[])",
+                           (org, org, org)))
+    return rows.page(cur, "events", conditions, EVENT_ORDER, cursor, limit)
+
+
+def is_registered(cur, event_id, person_id) -> bool:
+    return event_id in registered_among(cur, person_id, [event_id])
+
+
+def registered_among(cur, person_id, event_ids) -> set:
+    """The events among `event_ids` the person holds a seat at."""
+    if person_id is None or not event_ids:
+        return set()
+    cur.execute("SELECT event_id FROM registrations WHERE person_id = %s AND status = 'registered' "
+                "AND event_id = ANY(%s)", (person_id, list(event_ids)))
+    return {row["event_id"] for row in cur.fetchall()}
+
+
+def external_event(cur, organization_id, external_id: str, *, for_update: bool = False) -> dict | None:
+    """The organization's event it knows by its own id; `for_update` locks it."""
+    if for_update:  # two first PUTs of one id at once: the second waits and then finds the first's row
+        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"external:{organization_id}:{external_id}",))
+    cur.execute("SELECT * FROM events WHERE external_source = %s AND external_id = %s"
+                + (" FOR UPDATE" if for_update else ""), (organization_id, external_id))
+    return cur.fetchone()
+
+
+def changes(cur, position: tuple, visible: tuple[str, dict], limit: int) -> list[dict]:
+    """Up to limit + 1 changes after `position` (txid, seq) that the `visible` condition lets
+    the caller read — only those below every transaction still running, so that one committing
+    late is served later, never skipped."""
+    condition, params = visible
+    cur.execute(
+        # ORDER BY the column, not the text alias: text order puts txid 10 before 9 (and skips 9).
+        f"""SELECT txid::text AS txid, seq, event_id, type, payload, created_at FROM changes
+            WHERE (txid, seq) > (%(txid)s::xid8, %(seq)s)
+              AND txid < pg_snapshot_xmin(pg_current_snapshot())
+              AND {condition}
+            ORDER BY changes.txid, seq LIMIT %(limit)s""",  # noqa: S608 (fixed pieces)
+        {**params, "txid": str(position[0]), "seq": int(position[1]), "limit": limit + 1})
+    return cur.fetchall()
+
+
+# --- Registrations, attendance, feedback ------------------------------------------------------
+
+def registrations(cur, event_id, filters: dict, visible: set[str] | None, viewer: str, cursor,
+                  limit: int) -> list[dict]:
+    """The event's registrations of the `visible` organizations (None: all) and the viewer's own."""
+    conditions = [("event_id = %s", (event_id,))]
+    if visible is not None:
+        conditions.append(("(organization_id = ANY(%s::uuid[]) OR person_id::text = %s)", (sorted(visible), viewer)))
+    conditions += _equal(filters, ("status",))
+    return rows.page(cur, "registrations", conditions, REGISTRATION_ORDER, cursor, limit)
+
+
+def registrations_of(cur, person_id, filters: dict, cursor, limit: int) -> list[dict]:
+    conditions = [("person_id = %s", (person_id,)), *_equal(filters, ("status",))]
+    return rows.page(cur, "registrations", conditions, REGISTRATION_ORDER, cursor, limit)
+
+
+def registration(cur, event_id, registration_id) -> dict:
+    row = rows.get(cur, "registrations", registration_id)
+    if row is None or row["event_id"] != event_id:
+        raise NotFound("Registration not found", f"The event {event_id} has no registration {registration_id}.")
+    return row
+
+
+def waitlist_position(cur, registration: dict) -> int | None:
+    if registration["status"] != "waitlisted":
+        return None
+    cur.execute("SELECT count(*) AS n FROM registrations WHERE event_id = %s AND status = 'waitlisted' AND arrival <= %s",
+                (registration["event_id"], registration["arrival"]))
+    return cur.fetchone()["n"]
+
+
+def overlapping(cur, person_id, event: dict) -> list[dict]:
+    """The person's other live registrations for events at the same time."""
+    # Two small lookups by key: a person has few registrations, and a join lets the planner
+    # choose a scan over every event in the time window instead.
+    cur.execute("SELECT event_id FROM registrations WHERE person_id = %s AND status <> 'cancelled' AND event_id <> %s",
+                (person_id, event["id"]))
+    others = [row["event_id"] for row in cur.fetchall()]
+    if not others:
+        return []
+    cur.execute("""SELECT id, title, starts_at, ends_at FROM events
+                   WHERE id = ANY(%s) AND status <> 'cancelled' AND starts_at < %s AND ends_at > %s
+                   ORDER BY starts_at""", (others, event["ends_at"], event["starts_at"]))
+    return cur.fetchall()
+
+
+def attended(cur, event_id, person_id) -> bool:
+    if person_id is None:
+        return False
+    cur.execute("SELECT 1 FROM registrations WHERE event_id = %s AND person_id = %s AND attendance = 'attended'",
+                (event_id, person_id))
+    return cur.fetchone() is not None
+
+
+def feedback(cur, event_id) -> list[dict]:
+    cur.execute("SELECT * FROM feedback WHERE event_id = %s ORDER BY created_at, id", (event_id,))
+    return cur.fetchall()
+
+
+# --- Topics, series, placements ---------------------------------------------------------------
+
+def topics(cur, filters: dict, cursor, limit: int) -> list[dict]:
+    return rows.page(cur, "topics", _equal(filters, ("status",)), CREATED_ORDER, cursor, limit)
+
+
+def ranking(cur, status: str, limit: int) -> list[dict]:
+    """The most requested topics: most votes first, earlier proposals first on a tie."""
+    where = "" if status == "all" else "WHERE status = %(status)s"
+    cur.execute(f"SELECT * FROM topics {where} ORDER BY votes DESC, created_at, id LIMIT %(limit)s",  # noqa: S608
+                {"status": status, "limit": limit})
+    return cur.fetchall()
+
+
+def series(cur, cursor, limit: int) -> list[dict]:
+    return rows.page(cur, "series", [], CREATED_ORDER, cursor, limit)
+
+
+def placements(cur, filters: dict, visible: set[str] | None, viewer: str, cursor, limit: int) -> list[dict]:
+    """Placements whose home or host is among the `visible` organizations (None: all), and the viewer's own."""
+    conditions = []
+    if visible is not None:
+        mine = sorted(visible)
+        conditions.append(("(home_organization_id = ANY(%s::uuid[]) OR host_organization_id = ANY(%s::uuid[]) "
+                           "OR participant_id::text = %s)", (mine, mine, viewer)))
+    if "organization_id" in filters:
+        conditions.append(("(home_organization_id = %s OR host_organization_id = %s)",
+                           (filters["organization_id"], filters["organization_id"])))
+    conditions += _equal(filters, ("participant_id", "status"))
+    return rows.page(cur, "placements", conditions, PLACEMENT_ORDER, cursor, limit)
+
+
+# --- The local copies of the registry ---------------------------------------------------------
+
+def organizations(cur, ids) -> dict[str, dict]:
+    """The copies of these organizations, by id (as text); one events never heard of is absent."""
+    cur.execute("SELECT id::text AS id, name, status FROM organizations WHERE id = ANY(%s::uuid[])", (list(ids),))
+    return {row["id"]: row for row in cur.fetchall()}
+
+
+def person(cur, person_id) -> dict | None:
+    return rows.get(cur, "people", person_id)
+
+
+def is_member(cur, person_id, organization_id) -> bool:
+    cur.execute("SELECT 1 FROM memberships WHERE person_id = %s AND organization_id = %s AND status = 'active'",
+                (person_id, organization_id))
+    return cur.fetchone() is not None
+
+
+# --- iCalendar feeds of the program -----------------------------------------------------------
+
+LIVE = "status <> 'draft' AND ends_at > now() - interval '180 days'"
+PUBLIC_CALENDAR = f"{LIVE} AND visibility = 'public'"
+ORGANIZATION_CALENDAR = (f"{PUBLIC_CALENDAR} AND (organizer_ids @> ARRAY[%s]::uuid[] OR host_id = %s "
+                         "OR partner_ids @> ARRAY[%s]::uuid[])")
+PERSONAL_CALENDAR = f"{LIVE} AND id IN (SELECT event_id FROM registrations WHERE person_id = %s AND status = 'registered')"
+
+
+def calendar_summary(cur, where: str, params: tuple) -> dict:
+    """What a calendar's ETag is made of: one aggregate over the events it holds."""
+    cur.execute(f"SELECT count(*) AS n, max(updated_at) AS latest, sum(version) AS versions FROM events WHERE {where}",  # noqa: S608
+                params)
+    return cur.fetchone()
+
+
+def calendar_events(cur, where: str, params: tuple) -> list[dict]:
+    cur.execute(f"SELECT * FROM events WHERE {where} ORDER BY starts_at, id", params)  # noqa: S608
+    return cur.fetchall()
+
+
+def calendar_owner(cur, token: str):
+    """The person whose live personal calendar link this is (None for an unknown or revoked one)."""
+    cur.execute("SELECT person_id FROM calendar_tokens WHERE token_hash = %s AND revoked_at IS NULL", (hash_token(token),))
+    found = cur.fetchone()
+    return found["person_id"] if found else None
+
+
+def registrations_summary(cur, person_id) -> dict:
+    """What changes with the person's registrations, for their calendar's ETag."""
+    cur.execute("SELECT count(*) AS n, max(updated_at) AS latest FROM registrations WHERE person_id = %s", (person_id,))
+    return cur.fetchone()
+
+
+# --- Partners' calendar imports ---------------------------------------------------------------
+
+def calendar_imports(cur, organization_id) -> list[dict]:
+    cur.execute("SELECT * FROM calendar_imports WHERE organization_id = %s ORDER BY created_at, id", (organization_id,))
+    return cur.fetchall()
+
+
+def calendar_import(cur, organization_id, import_id, *, for_update: bool = False) -> dict:
+    cur.execute("SELECT * FROM calendar_imports WHERE id = %s AND organization_id = %s"
+                + (" FOR UPDATE" if for_update else ""), (import_id, organization_id))
+    row = cur.fetchone()
+    if row is None:
+        raise NotOurs("Feed not found", "calendar feed", import_id)
+    return row
+
+
+def calendar_import_count(cur, organization_id) -> int:
+    cur.execute("SELECT count(*) AS n FROM calendar_imports WHERE organization_id = %s", (organization_id,))
+    return cur.fetchone()["n"]
+
+
+def active_import(cur, import_id) -> dict | None:
+    cur.execute("SELECT * FROM calendar_imports WHERE id = %s AND active", (import_id,))
+    return cur.fetchone()
+
+
+def events_of_other_feeds(cur, feed: dict) -> dict:
+    """External id → feed, for the events another active feed of the organization brings."""
+    cur.execute("""SELECT e.external_id, i.id FROM events e JOIN calendar_imports i ON i.id = e.calendar_import_id
+                   WHERE e.external_source = %s AND i.id <> %s AND i.active""", (feed["organization_id"], feed["id"]))
+    return {row["external_id"]: row["id"] for row in cur.fetchall()}
+
+
+def open_events_of_feed(cur, feed: dict, now) -> list[dict]:
+    """The feed's events that have not ended and are not closed, locked."""
+    cur.execute("""SELECT * FROM events WHERE calendar_import_id = %s AND status IN ('draft', 'scheduled', 'rescheduled')
+                   AND ends_at > %s FOR UPDATE""", (feed["id"], now))
+    return cur.fetchall()
