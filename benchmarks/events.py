@@ -13,7 +13,7 @@
    and filtered by kind, served by gunicorn exactly as `birlikte serve` serves it
    (shared.cli.serving.run_gunicorn, in a subprocess whose settings point at the bench database),
    16 keep-alive connections: requests/s, p50, p99 for the first page and for a page 90% deep
-   (a cursor made with shared.http.pagination.encode_cursor from the (starts_at, id) of that
+   (a cursor made with shared.paging.encode_cursor from the (starts_at, id) of that
    row). Against it: the same SELECT (same visibility condition, same keyset clause, LIMIT 51)
    from as many threads with plain psycopg. The deep page's plan (EXPLAIN ANALYZE) is shown,
    as planned for these values and as the generic plan a prepared statement may switch to.
@@ -69,7 +69,7 @@ from shared.auth.principal import Principal
 from shared.auth.tokens import TokenIssuer
 from shared.cli.ops import maintenance_url
 from shared.config import Settings, load_settings, settings_environment
-from shared.http.pagination import decode_cursor, encode_cursor
+from shared.paging import decode_cursor, encode_cursor
 from shared.migrations import migrate
 
 ROOT = Path(__file__).resolve().parent.parent

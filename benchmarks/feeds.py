@@ -53,7 +53,7 @@ from services.events.queries import PUBLIC_CALENDAR
 from shared import contracts
 from shared.auth.tokens import TokenIssuer
 from shared.config import load_settings
-from shared.http.pagination import encode_cursor
+from shared.paging import encode_cursor
 from shared.migrations import migrate
 
 PAGE = 500               # the partners' page size

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.http.pagination import PageArgsSchema
+from shared.paging import PageArgsSchema
 
 TYPES = ("recording", "publication", "material", "link")
 VISIBILITIES = ("public", "members", "participants")

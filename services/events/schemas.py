@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from shared.http.pagination import PageArgsSchema
+from shared.paging import PageArgsSchema
 from services.events import times
 
 KINDS = ("organizational_meeting", "civil_space_discussion", "information_session", "thematic_meeting",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from shared.http.pagination import PageArgsSchema
+from shared.paging import PageArgsSchema
 from services.notifications.render import KINDS
 
 TAG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{1,59}$")

@@ -5,7 +5,7 @@ import zoneinfo
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from shared.http.pagination import PageArgsSchema
+from shared.paging import PageArgsSchema
 
 ORGANIZATION_KINDS = ("association", "foundation", "cooperative", "union", "platform", "network",
                       "initiative", "umbrella", "public_body", "other")

@@ -1,14 +1,13 @@
-"""Authentication and authorization inside a Flask request."""
+"""Who is calling, inside a Flask request: the bearer token, verified. (What the caller may do is
+each service's own decision, in its access.py.)"""
 from __future__ import annotations
 
-import functools
 import logging
 
 from flask import current_app, g, request
 
 from shared.auth.principal import Principal
 from shared.auth.tokens import InvalidToken, KeysUnavailable, TokenVerifier
-from shared.errors import require
 from shared.http.problems import abort_problem
 
 log = logging.getLogger(__name__)
@@ -53,14 +52,3 @@ def current_principal() -> Principal:
     if principal is None:
         _unauthorized("This endpoint needs a bearer token.")
     return principal
-
-
-def roles_required(*roles: str):
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            principal = current_principal()
-            require(bool(principal.roles & set(roles)), f"This needs one of the roles: {', '.join(roles)}.")
-            return view(*args, **kwargs)
-        return wrapper
-    return decorate

@@ -18,6 +18,3 @@ def not_modified(version: int) -> bool:
     found = tags(request.headers.get("If-None-Match"))
     return "*" in found or etag(version) in found
 
-
-def require_if_match(current_version: int) -> None:  # until every service checks preconditions in its operations
-    if_match().check(current_version)

@@ -6,8 +6,7 @@ import functools
 from flask import Response, url_for
 from marshmallow import Schema, fields
 
-from shared import errors, rows
-from shared.http.etag import etag, if_match, not_modified
+from shared.http.etag import etag, not_modified
 from shared.http.pagination import link_header, page_response
 
 
@@ -43,20 +42,3 @@ def page_of(item_schema):
         "items": fields.List(fields.Nested(item_schema)),
         "next_cursor": fields.String(allow_none=True),
     })
-
-
-# --- Until every service speaks in operations: the old request-bound helpers, over the new ones.
-load = rows.load
-changed = rows.changed
-now = rows.now
-conflicts = errors.unique
-
-
-def load_for_change(cur, table: str, row_id, what: str) -> dict:
-    return rows.load_for_change(cur, table, row_id, what, if_match())
-
-
-def require_active(row: dict, what: str) -> None:
-    if row["status"] != "active":
-        raise errors.Conflict(f"{what.capitalize()} is not active",
-                              f"The {what} {row['id']} is {row['status']}; it cannot take part in this.")

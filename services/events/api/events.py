@@ -11,7 +11,7 @@ from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import decode_cursor
+from shared.http.pagination import cursor_of
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.events import access, queries
 from services.events.api import shape
@@ -52,7 +52,7 @@ class Events(MethodView):
         principal = optional_principal()
         cur = cursor()
         found = queries.events(cur, args, access.visibility_condition(principal),
-                               decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
+                               cursor_of(args), args["limit"])
         registered = queries.registered_among(cur, access.person_of(principal), [row["id"] for row in found])
         page = [shape.event(row, principal, registered=row["id"] in registered, tz=args.get("tz")) for row in found]
         return paginate(page, args["limit"], queries.EVENT_ORDER)

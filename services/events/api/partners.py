@@ -13,7 +13,8 @@ from shared.errors import BadRequest, Invalid
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import etag, if_match
-from shared.http.pagination import decode_cursor, encode_cursor, link_header
+from shared.http.pagination import decode_cursor, link_header
+from shared.paging import encode_cursor
 from shared.http.resources import answer, answer_read
 from services.events import access, queries
 from services.events.api import shape

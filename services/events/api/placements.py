@@ -10,7 +10,7 @@ from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import decode_cursor
+from shared.http.pagination import cursor_of
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.events import access, queries
 from services.events.operations import placements
@@ -27,7 +27,7 @@ class Placements(MethodView):
         """Placements of your organizations (as home or host) and your own; all for coordinators."""
         principal = current_principal()
         found = queries.placements(cursor(), args, access.visible_placements(principal), principal.subject,
-                                   decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
+                                   cursor_of(args), args["limit"])
         return paginate(found, args["limit"], queries.PLACEMENT_ORDER)
 
     @blp.arguments(PlacementIn)

@@ -9,7 +9,7 @@ from shared.errors import Invalid
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.idempotency import idempotent
-from shared.http.pagination import decode_cursor
+from shared.http.pagination import cursor_of
 from shared.http.resources import answer, created, page_of, paginate
 from services.events import access, queries
 from services.events.api import shape
@@ -49,7 +49,7 @@ class Registrations(MethodView):
         event, _ = load_visible(cur, event_id)
         visible = None if access.can_manage(principal, event) else access.organizations_of(principal)
         found = queries.registrations(cur, event_id, args, visible, principal.subject,
-                                      decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
+                                      cursor_of(args), args["limit"])
         return _page(cur, found, args["limit"])
 
     @blp.arguments(RegistrationIn)
@@ -123,6 +123,6 @@ class MyRegistrations(MethodView):
         """Your registrations, newest arrival last, across every event (for "my events" pages)."""
         person = access.require_person(current_principal(), "Only people have registrations.")
         cur = cursor()
-        found = queries.registrations_of(cur, person, args, decode_cursor(args["cursor"]) if args.get("cursor") else None,
+        found = queries.registrations_of(cur, person, args, cursor_of(args),
                                          args["limit"])
         return _page(cur, found, args["limit"])

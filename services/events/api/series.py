@@ -9,7 +9,8 @@ from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import PageArgsSchema, decode_cursor
+from shared.http.pagination import cursor_of
+from shared.paging import PageArgsSchema
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.events import access, queries
 from services.events.operations import series
@@ -24,7 +25,7 @@ class SeriesList(MethodView):
     @blp.response(200, page_of(SeriesOut))
     def get(self, args):
         """Every series (open to anyone: a series says what the program is, not who is in it)."""
-        found = queries.series(cursor(), decode_cursor(args["cursor"]) if args.get("cursor") else None, args["limit"])
+        found = queries.series(cursor(), cursor_of(args), args["limit"])
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 
     @blp.arguments(SeriesIn)

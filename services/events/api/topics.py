@@ -12,7 +12,7 @@ from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import decode_cursor
+from shared.http.pagination import cursor_of
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.events import access, queries
 from services.events.api import shape
@@ -46,7 +46,7 @@ class Topics(MethodView):
     @blp.response(200, page_of(TopicOut))
     def get(self, args):
         _member()
-        found = queries.topics(cursor(), args, decode_cursor(args["cursor"]) if args.get("cursor") else None,
+        found = queries.topics(cursor(), args, cursor_of(args),
                                args["limit"])
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 

@@ -15,7 +15,8 @@ from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
 from shared.http.idempotency import idempotent
-from shared.http.pagination import PageArgsSchema, cursor_of
+from shared.http.pagination import cursor_of
+from shared.paging import PageArgsSchema
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.notifications import access, queries
 from services.notifications.operations import webhooks

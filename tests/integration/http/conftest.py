@@ -15,16 +15,20 @@ from marshmallow import Schema, fields
 
 from services.registry.app import create_app as create_registry_app
 from shared import rows
-from shared.auth.flask import current_principal, require
+from shared.auth.flask import current_principal
+from shared.errors import require
 from shared.db import open_pool
 from shared.http.app import create_service_app
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.idempotency import idempotent
-from shared.http.pagination import PageArgsSchema, decode_cursor
+from shared.http.pagination import decode_cursor
+from shared.paging import PageArgsSchema
 from shared.rows import keyset
 from shared.http.problems import abort_problem
-from shared.http.resources import answer, answer_read, changed, created, load, load_for_change
+from shared.http.etag import if_match
+from shared.http.resources import answer, answer_read, created
+from shared.rows import changed, load, load_for_change
 from shared.logging import configure_logging
 from shared.migrations import migrate
 
@@ -96,7 +100,7 @@ def blueprint() -> Blueprint:
         def patch(self, changes, note_id):
             current_principal()
             cur = cursor()
-            current = load_for_change(cur, "notes", note_id, "note")
+            current = load_for_change(cur, "notes", note_id, "note", if_match())
             changes = changed(current, changes)
             return answer(rows.update(cur, "notes", note_id, changes) if changes else current)
 

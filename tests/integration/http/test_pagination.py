@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import uuid
 
-from shared.http.pagination import encode_cursor
+from shared.paging import encode_cursor
 from tests.integration.http.conftest import assert_problem
 
 
