@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.paging import PageArgsSchema
+from shared.schemas import Patch
 
 TYPES = ("recording", "publication", "material", "link")
 VISIBILITIES = ("public", "members", "participants")
@@ -49,9 +50,8 @@ class ItemIn(ItemFields):
             raise ValidationError({"visibility": ["'participants' needs the events whose participants may see it."]})
 
 
-class ItemPatch(ItemFields):
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
+class ItemPatch(Patch, ItemFields):
+    pass
 
 
 class FileInfo(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from shared.paging import PageArgsSchema
+from shared.schemas import Patch
 from services.events import times
 
 KINDS = ("organizational_meeting", "civil_space_discussion", "information_session", "thematic_meeting",
@@ -107,9 +108,8 @@ class EventIn(EventFields):
                            metadata={"description": "draft (default) or scheduled at once"})
 
 
-class EventPatch(EventFields):
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
+class EventPatch(Patch, EventFields):
+    pass
 
 
 class LocalTime(Schema):
@@ -165,9 +165,8 @@ class SeriesIn(Schema):
     kind = fields.String(validate=validate.OneOf(KINDS), allow_none=True)
 
 
-class SeriesPatch(SeriesIn):
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
+class SeriesPatch(Patch, SeriesIn):
+    pass
 
 
 class SeriesOut(SeriesIn):
@@ -319,11 +318,8 @@ class ImportIn(Schema):
                              metadata={"description": "the language the feed's titles are written in"})
 
 
-class ImportPatch(ImportIn):
+class ImportPatch(Patch, ImportIn):
     active = fields.Boolean(metadata={"description": "false pauses the import; true resumes it"})
-
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
 
 
 class ImportOut(ImportIn):

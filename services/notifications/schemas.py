@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shared.paging import PageArgsSchema
+from shared.schemas import Patch
 from services.notifications.render import KINDS
 
 TAG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{1,59}$")
@@ -53,9 +54,8 @@ class Preferences(Schema):
     time_zone = fields.String(dump_only=True)
 
 
-class PreferencesPatch(Preferences):
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
+class PreferencesPatch(Patch, Preferences):
+    pass
 
 
 # --- Webhook subscriptions and their deliveries -----------------------------------------------

@@ -6,6 +6,7 @@ import zoneinfo
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from shared.paging import PageArgsSchema
+from shared.schemas import Patch
 
 ORGANIZATION_KINDS = ("association", "foundation", "cooperative", "union", "platform", "network",
                       "initiative", "umbrella", "public_body", "other")
@@ -47,11 +48,8 @@ class OrganizationIn(Schema):
     roles = _list_of(COMMUNITY_ROLES, load_default=lambda: ["participant"], validate=validate.Length(min=1))
 
 
-class OrganizationPatch(OrganizationIn):
-    """Any subset of the fields; what is left out stays as it is (no defaults applied)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
+class OrganizationPatch(Patch, OrganizationIn):
+    pass
 
 
 class OrganizationOut(OrganizationIn):
@@ -88,9 +86,8 @@ class PersonIn(Schema):
             raise ValidationError("Use an IANA time zone, e.g. Europe/Istanbul or Europe/Dublin.")
 
 
-class PersonPatch(PersonIn):
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
+class PersonPatch(Patch, PersonIn):
+    pass
 
 
 class PersonOut(PersonIn):
