@@ -21,12 +21,8 @@ def _person(principal: Principal | None) -> bool:
 
 
 def person_of(principal: Principal | None) -> uuid.UUID | None:
-    if not _person(principal):
-        return None
-    try:
-        return uuid.UUID(principal.subject)
-    except ValueError:
-        return None
+    """The caller's person id, when the caller is a person (anonymous callers are not)."""
+    return principal.person_id if principal is not None else None
 
 
 def is_member(principal: Principal | None) -> bool:

@@ -16,13 +16,8 @@ from shared.errors import require
 
 
 def person_of(principal: Principal | None) -> uuid.UUID | None:
-    """The caller's person id, when the token's subject is one (partner clients are not people)."""
-    if principal is None:
-        return None
-    try:
-        return uuid.UUID(principal.subject)
-    except ValueError:
-        return None
+    """The caller's person id, when the caller is a person (anonymous callers are not)."""
+    return principal.person_id if principal is not None else None
 
 
 def require_person(principal: Principal, detail: str) -> uuid.UUID:

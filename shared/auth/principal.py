@@ -1,6 +1,7 @@
 """Who acts: a caller's verified token claims, or a named part of the platform itself."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 COORDINATOR, ORG_ADMIN, MEMBER, PARTNER_CLIENT = "coordinator", "org_admin", "member", "partner_client"
@@ -37,6 +38,16 @@ class Principal:
     @property
     def is_system(self) -> bool:
         return SYSTEM in self.roles
+
+    @property
+    def person_id(self) -> uuid.UUID | None:
+        """The person acting, when the subject is one (a partner's system or the platform is not)."""
+        if self.is_partner_client or self.is_system:
+            return None
+        try:
+            return uuid.UUID(self.subject)
+        except ValueError:
+            return None
 
     @property
     def is_coordinator(self) -> bool:

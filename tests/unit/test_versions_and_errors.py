@@ -88,3 +88,11 @@ def test_a_system_actor_is_named_and_no_token_can_claim_to_be_one():
     assert not actor.is_coordinator and not actor.is_partner_client
     forged = Principal.from_claims({"sub": "x", "roles": ["system", "member"]})
     assert not forged.is_system and forged.roles == {"member"}
+
+
+def test_only_a_person_has_a_person_id():
+    person = Principal.from_claims({"sub": "5f0c8a3e-8f5e-4a51-9a34-1b2b7c2f4e10", "roles": ["member"]})
+    assert str(person.person_id) == "5f0c8a3e-8f5e-4a51-9a34-1b2b7c2f4e10"
+    assert Principal.from_claims({"sub": "client:bk_x", "roles": ["partner_client"]}).person_id is None
+    assert Principal.from_claims({"sub": "dev-coordinator", "roles": ["coordinator"]}).person_id is None
+    assert Principal.system("demo").person_id is None
