@@ -29,6 +29,7 @@ import json
 import math
 import os
 import platform
+import secrets
 import signal
 import statistics
 import subprocess
@@ -43,6 +44,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pika
+from cryptography.fernet import Fernet
 import psycopg
 from marshmallow import Schema, fields
 from psycopg import sql
@@ -154,7 +156,8 @@ def isolated(base: Settings, logs: Path):
         database_url=urlsplit(base.database_url)._replace(path="/" + database).geturl(),
         service_database_urls={}, db_role_prefix=f"birlikte_bench_{tag}_",
         bus_exchange=f"birlikte.bench.{tag}", bus_queue_prefix=f"birlikte.bench.{tag}",
-        jwt_private_key=private, jwt_public_key=public, jwks_url=None, log_format="json")
+        jwt_private_key=private, jwt_public_key=public, jwks_url=None, log_format="json",
+        key_encryption_key=Fernet.generate_key().decode(), registry_secret=secrets.token_urlsafe(32))
     bench = Bench(settings, database, admin, tag, [], logs)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))

@@ -108,7 +108,13 @@ class Settings:
         "BUS_RETRY_DELAYS", _seconds_list, (1.0, 5.0, 30.0), "growing retry delays in seconds, comma-separated")
     relay_batch: int = _setting("RELAY_BATCH", _positive_int, 500)
     relay_poll_seconds: float = _setting("RELAY_POLL_SECONDS", _positive_float, 1.0)
-    jwt_issuer: str = _setting("JWT_ISSUER", _text, "birlikte")
+    registry_url: str = _setting(
+        "REGISTRY_URL", _url(("http", "https")), "http://127.0.0.1:8001",
+        "where people and systems reach the registry: the OpenID Connect issuer and its endpoints")
+    web_url: str = _setting("WEB_URL", _url(("http", "https")), "http://127.0.0.1:8000",
+                            "where people reach the web app (its sign-in callback, links in emails)")
+    jwt_issuer: str | None = _setting(
+        "JWT_ISSUER", _text, None, "the issuer tokens must carry; default BIRLIKTE_REGISTRY_URL (another OIDC provider's)")
     jwt_audience: str = _setting("JWT_AUDIENCE", _text, "birlikte")
     jwt_algorithms: tuple[str, ...] = _setting("JWT_ALGORITHMS", _words, ("RS256",))
     jwt_private_key: str | None = _setting(
@@ -116,7 +122,23 @@ class Settings:
     jwt_public_key: str | None = _setting("JWT_PUBLIC_KEY", _pem, None, "PEM public key tokens are verified with")
     jwks_url: str | None = _setting(
         "JWKS_URL", _url(("http", "https")), None, "an external OIDC issuer's JWKS; replaces JWT_PUBLIC_KEY")
-    token_lifetime_seconds: int = _setting("TOKEN_LIFETIME_SECONDS", _positive_int, 3600)
+    token_lifetime_seconds: int = _setting("TOKEN_LIFETIME_SECONDS", _positive_int, 300,
+                                           "how long an access token lives (refresh tokens keep a session going)")
+    refresh_token_days: int = _setting("REFRESH_TOKEN_DAYS", _positive_int, 30,
+                                       "a signed-in session ends after this many days without use")
+    key_encryption_key: str | None = _setting(
+        "KEY_ENCRYPTION_KEY", _text, None,
+        "encrypts the registry's signing keys at rest (a Fernet key: `birlikte keys new-kek`); registry only")
+    registry_secret: str | None = _setting(
+        "REGISTRY_SECRET", _text, None, "signs the registry's browser cookies and form tokens; registry only")
+    sign_in_code_seconds: int = _setting("SIGN_IN_CODE_SECONDS", _positive_int, 600,
+                                         "how long an emailed sign-in code and link work")
+    sign_in_limit: int = _setting("SIGN_IN_LIMIT", _positive_int, 5,
+                                  "sign-in emails one address may ask for per window (then 429)")
+    sign_in_client_limit: int = _setting("SIGN_IN_CLIENT_LIMIT", _positive_int, 30,
+                                         "sign-in and code attempts one client address may make per window")
+    sign_in_window_seconds: int = _setting("SIGN_IN_WINDOW_SECONDS", _positive_int, 900,
+                                           "the window the sign-in limits count over")
     smtp_host: str = _setting("SMTP_HOST", _text, "localhost", "mail server notifications send through")
     smtp_port: int = _setting("SMTP_PORT", _positive_int, 25)
     smtp_starttls: bool = _setting("SMTP_STARTTLS", _bool, False, "upgrade the SMTP connection with STARTTLS")
@@ -178,6 +200,11 @@ class Settings:
         host = parts.hostname or ""
         netloc = f"{self.db_role_prefix}{service}@{host}" + (f":{parts.port}" if parts.port else "")
         return parts._replace(netloc=netloc).geturl()
+
+    @property
+    def issuer(self) -> str:
+        """The issuer every token must carry (and the registry signs as)."""
+        return self.jwt_issuer or self.registry_url.rstrip("/")
 
     def role_for(self, service: str) -> str:
         return f"{self.db_role_prefix}{service}"

@@ -72,6 +72,14 @@ class PreconditionFailed(DomainError):
         self.current_version = current_version
 
 
+class TooManyRequests(DomainError):
+    """A limit is reached: `retry_after` seconds until more is allowed."""
+
+    def __init__(self, retry_after: int, detail: str = "Too many attempts; wait a little and try again.", **extra):
+        super().__init__("Too many requests", detail, retry_after=retry_after, **extra)
+        self.retry_after = retry_after
+
+
 class Unavailable(DomainError):
     """A part this needs is not there right now (retry later), or not configured here."""
 

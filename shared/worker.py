@@ -6,6 +6,8 @@ import signal
 import threading
 from typing import Callable
 
+from shared import ratelimit
+from shared.auth import revocations
 from shared.bus.consumer import Consumer, Subscriptions
 from shared.bus.relay import Relay
 from shared.config import Settings
@@ -20,9 +22,16 @@ class Worker:
         self.settings, self.service, self.pool = settings, service, pool
         self.relay = Relay(settings, service, pool)
         self.consumer = Consumer(settings, service, pool, subscriptions, after_commit) if subscriptions else None
-        self.timers = [(RELAY_CLEANUP_SECONDS, lambda _pool: self.relay.cleanup()), *timers]
+        self.timers = [(RELAY_CLEANUP_SECONDS, self._clean_up), *timers]
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
+
+    def _clean_up(self, pool) -> None:
+        """What every service's backbone keeps only for a while: published outbox rows, rate-limit
+        windows, revocations older than any token they could refuse."""
+        self.relay.cleanup()
+        ratelimit.prune(pool)
+        revocations.prune(pool, self.settings.token_lifetime_seconds)
 
     def start(self) -> "Worker":
         self._spawn("relay", self.relay.run, self.stop_event)

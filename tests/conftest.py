@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from psycopg import sql
@@ -102,6 +103,8 @@ def database_settings(test_database, signing_keys) -> Settings:
         jwt_public_key=public,
         log_format="text",
         notifications_secret=f"test-secret-{RUN_ID}",
+        registry_secret=f"registry-secret-{RUN_ID}",
+        key_encryption_key=Fernet.generate_key().decode(),
         public_url="http://notifications.test",
     )
     for service in ALL:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from shared import rows
 from shared.errors import NotFound
 from services.events.errors import NotOurs
-from services.events.store import hash_token
+from shared.digests import digest
 
 EVENT_ORDER = ["starts_at", "id"]
 REGISTRATION_ORDER = ["arrival"]
@@ -206,7 +206,7 @@ def calendar_events(cur, where: str, params: tuple) -> list[dict]:
 
 def calendar_owner(cur, token: str):
     """The person whose live personal calendar link this is (None for an unknown or revoked one)."""
-    cur.execute("SELECT person_id FROM calendar_tokens WHERE token_hash = %s AND revoked_at IS NULL", (hash_token(token),))
+    cur.execute("SELECT person_id FROM calendar_tokens WHERE token_hash = %s AND revoked_at IS NULL", (digest(token),))
     found = cur.fetchone()
     return found["person_id"] if found else None
 

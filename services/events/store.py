@@ -2,7 +2,6 @@
 the local copies of the registry, the seat and vote counters, an import's bookkeeping."""
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import timedelta
 
@@ -111,11 +110,6 @@ def _count_vote(cur, topic_id, change: int) -> dict:
     cur.execute("UPDATE topics SET votes = votes + %s, version = version + 1, updated_at = now() "
                 "WHERE id = %s RETURNING *", (change, topic_id))
     return cur.fetchone()
-
-
-def hash_token(token: str) -> str:
-    # The token is 192 random bits, so a fast hash cannot be brute-forced; no salt needed.
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # --- Calendar imports -------------------------------------------------------------------------

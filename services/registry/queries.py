@@ -85,3 +85,53 @@ def client_with_organization(cur, client_id: str) -> dict | None:
     cur.execute("SELECT c.*, o.status AS organization_status FROM api_clients c "
                 "JOIN organizations o ON o.id = c.organization_id WHERE c.client_id = %s", (client_id,))
     return cur.fetchone()
+
+
+# --- Identity: who signs in, and what their tokens say -------------------------------------------
+
+def person_by_email(cur, email: str) -> dict | None:
+    """The active person with this address (whatever its letter case)."""
+    cur.execute("SELECT * FROM people WHERE lower(email) = lower(%s) AND status = 'active'", (email.strip(),))
+    return cur.fetchone()
+
+
+def claims_of(cur, person_id) -> dict:
+    """What a person's tokens say of them: their platform roles, the organizations they belong
+    to and those they administer (active memberships of active organizations only)."""
+    cur.execute("""SELECT m.organization_id::text AS id, bool_or(m.is_admin) AS admin
+                   FROM memberships m JOIN organizations o ON o.id = m.organization_id
+                   WHERE m.person_id = %s AND m.status = 'active' AND o.status = 'active'
+                   GROUP BY m.organization_id ORDER BY m.organization_id""", (person_id,))
+    organizations = cur.fetchall()
+    cur.execute("SELECT role FROM role_grants WHERE person_id = %s AND status = 'active' ORDER BY role", (person_id,))
+    roles = [row["role"] for row in cur.fetchall()]
+    admin_of = [o["id"] for o in organizations if o["admin"]]
+    roles += (["org_admin"] if admin_of else []) + (["member"] if organizations else [])
+    return {"roles": roles, "admin_of": admin_of, "member_of": [o["id"] for o in organizations]}
+
+
+def first_party_client(cur, client_id: str) -> dict | None:
+    cur.execute("SELECT * FROM first_party_clients WHERE client_id = %s", (client_id,))
+    return cur.fetchone()
+
+
+def live_session(cur, session_id) -> dict | None:
+    """A session that has not ended or expired, with its person (if still active)."""
+    cur.execute("""SELECT s.*, p.status AS person_status FROM sessions s JOIN people p ON p.id = s.person_id
+                   WHERE s.id = %s AND s.ended_at IS NULL AND s.expires_at > now()""", (session_id,))
+    found = cur.fetchone()
+    return found if found is not None and found["person_status"] == "active" else None
+
+
+def sessions_of(cur, person_id) -> list[dict]:
+    """Where a person is signed in, most recently used first."""
+    cur.execute("""SELECT s.*, array(SELECT DISTINCT client_id FROM refresh_tokens r WHERE r.session_id = s.id
+                                     AND r.revoked_at IS NULL AND r.used_at IS NULL AND r.expires_at > now()) AS clients
+                   FROM sessions s WHERE s.person_id = %s AND s.ended_at IS NULL AND s.expires_at > now()
+                   ORDER BY s.last_seen_at DESC""", (person_id,))
+    return cur.fetchall()
+
+
+def role_grants(cur, person_id) -> list[dict]:
+    cur.execute("SELECT * FROM role_grants WHERE person_id = %s ORDER BY granted_at, id", (person_id,))
+    return cur.fetchall()

@@ -7,6 +7,7 @@ import logging
 from flask import current_app, g, request
 
 from shared.auth.principal import Principal
+from shared.auth.revocations import Revocations
 from shared.auth.tokens import InvalidToken, KeysUnavailable, TokenVerifier
 from shared.http.problems import abort_problem
 
@@ -14,9 +15,13 @@ log = logging.getLogger(__name__)
 
 
 def verifier() -> TokenVerifier:
+    """The app's verifier: the configured keys (or the ones the app holds itself, `verification_keys`),
+    and the service's revocations."""
     state = current_app.extensions["birlikte"]
     if state.get("verifier") is None:
-        state["verifier"] = TokenVerifier(state["settings"])
+        revocations = Revocations(state["pool"], state["settings"].token_lifetime_seconds)
+        state["verifier"] = TokenVerifier(state["settings"], keys=state.get("verification_keys"),
+                                          revoked=revocations.reason)
     return state["verifier"]
 
 

@@ -1,10 +1,11 @@
-"""Development signing keys: created once in the state directory, reused by every process."""
+"""Development keys and secrets: created once in the state directory, reused by every process."""
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -13,6 +14,8 @@ from shared.config import Settings
 DEFAULT_STATE_DIR = ".birlikte"
 PRIVATE, PUBLIC = "jwt-private.pem", "jwt-public.pem"
 NOTIFICATIONS_SECRET = "notifications-secret"
+REGISTRY_SECRET = "registry-secret"
+KEY_ENCRYPTION_KEY = "key-encryption-key"
 
 
 def ensure_dev_keys(state_dir: str | os.PathLike) -> tuple[str, str]:
@@ -51,16 +54,22 @@ def with_dev_keys(settings: Settings, state_dir: str | os.PathLike = DEFAULT_STA
         private, public = ensure_dev_keys(state_dir)
     if private and not public and not settings.jwks_url:
         public = public_from_private(private)
-    secret = settings.notifications_secret or (_dev_secret(state_dir) if create else None)
-    return settings.replace(jwt_private_key=private, jwt_public_key=public, notifications_secret=secret)
+    def dev(value, name, make=lambda: secrets.token_urlsafe(32)):
+        return value or (_dev_secret(state_dir, name, make) if create else None)
+    return settings.replace(
+        jwt_private_key=private, jwt_public_key=public,
+        notifications_secret=dev(settings.notifications_secret, NOTIFICATIONS_SECRET),
+        registry_secret=dev(settings.registry_secret, REGISTRY_SECRET),
+        key_encryption_key=dev(settings.key_encryption_key, KEY_ENCRYPTION_KEY, lambda: Fernet.generate_key().decode()))
 
 
-def _dev_secret(state_dir: str | os.PathLike) -> str:
-    """A development signing secret for unsubscribe links, kept beside the dev keys."""
-    path = Path(state_dir) / NOTIFICATIONS_SECRET
+def _dev_secret(state_dir: str | os.PathLike, name: str, make) -> str:
+    """A development secret (unsubscribe links, the registry's cookies, its key encryption), kept
+    beside the dev keys and readable by its owner only."""
+    path = Path(state_dir) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
+            handle.write(make())
     return path.read_text().strip()

@@ -53,12 +53,28 @@ class Client(Schema):
     status = fields.String(required=True)
 
 
+class Session(Schema):
+    """A person's signed-in session on a device; `ended` means its tokens stop working everywhere."""
+    id = fields.UUID(required=True)
+    person_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+
+
+class RoleGrant(Schema):
+    id = fields.UUID(required=True)
+    person_id = fields.UUID(required=True)
+    role = fields.String(required=True)
+    status = fields.String(required=True)
+
+
 for entity, schema, actions in (
     ("organization", Organization, ("created", "updated", "deactivated")),
     ("person", Person, ("created", "updated", "deactivated")),
     ("membership", Membership, ("created", "ended")),
     ("partnership", Partnership, ("created", "ended")),
     ("client", Client, ("created", "revoked")),
+    ("session", Session, ("ended",)),
+    ("role", RoleGrant, ("granted", "withdrawn")),
 ):
     for action in actions:
         register(f"registry.{entity}.{action}", schema)

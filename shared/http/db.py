@@ -30,8 +30,15 @@ def cursor():
     return connection().cursor()
 
 
+def keep_writes() -> None:
+    """This request's writes stand even if it ends in a refusal: a refusal that is itself an
+    effect (a replayed refresh token ends the session it belonged to)."""
+    g.keep_writes = True
+
+
 def finish(response):
-    """after_request: commit a success (after the before-commit hooks), roll back anything else."""
+    """after_request: commit a success (after the before-commit hooks), roll back anything else
+    (unless the request said to keep its writes)."""
     conn = g.pop("db_conn", None)
     if conn is None:
         return response
@@ -39,6 +46,8 @@ def finish(response):
         if response.status_code < 400:
             for hook in current_app.extensions["birlikte"]["before_commit"]:
                 hook(conn, response)
+            conn.commit()
+        elif g.pop("keep_writes", False):
             conn.commit()
         else:
             conn.rollback()

@@ -18,6 +18,7 @@ STATUS = {
     errors.UnsupportedMediaType: 415,
     errors.Invalid: 422,
     errors.PreconditionRequired: 428,
+    errors.TooManyRequests: 429,
     errors.Unavailable: 503,
 }
 
@@ -39,6 +40,8 @@ def answer(error: errors.DomainError):
         headers["ETag"] = etag(error.current_version)
     if isinstance(error, errors.Unauthenticated):
         headers["WWW-Authenticate"] = error.challenge
+    if isinstance(error, errors.TooManyRequests):
+        headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, errors.Unavailable):
         headers["Retry-After"] = "5"
     return problem_response(status_of(error), error.title, error.detail, headers=headers, **extra)

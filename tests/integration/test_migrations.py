@@ -5,7 +5,7 @@ import psycopg
 import pytest
 
 from shared.db import connect
-from shared.migrations import migrate
+from shared.migrations import BACKBONE, migrate
 from services import registry
 
 
@@ -28,7 +28,7 @@ def test_migrations_are_recorded_and_applied_once_under_concurrency(settings):
     with psycopg.connect(settings.database_url) as conn:
         names = [r[0] for r in conn.execute(
             "SELECT name FROM registry.schema_migrations WHERE source = 'backbone'")]
-    assert names == ["0001_backbone.sql"]
+    assert names == sorted(p.name for p in BACKBONE.glob("*.sql"))
 
 
 def test_fresh_schema_migrates_once_when_two_processes_race(settings):
@@ -41,7 +41,7 @@ def test_fresh_schema_migrates_once_when_two_processes_race(settings):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(len(r) for r in results) == [0, 0, 1]
+    assert sorted(len(r) for r in results) == [0, 0, len(list(BACKBONE.glob("*.sql")))]
 
 
 def test_a_service_role_cannot_read_another_services_schema(settings):

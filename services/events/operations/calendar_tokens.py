@@ -4,14 +4,14 @@ from __future__ import annotations
 import secrets
 
 from shared.auth.principal import Principal
-from services.events import store
+from shared.digests import digest
 
 
 def make(cur, actor: Principal, person_id) -> str:
     """A new token for the person's calendar (shown once); the previous one stops working."""
     revoke(cur, actor, person_id)
     token = secrets.token_urlsafe(24)
-    cur.execute("INSERT INTO calendar_tokens (token_hash, person_id) VALUES (%s, %s)", (store.hash_token(token), person_id))
+    cur.execute("INSERT INTO calendar_tokens (token_hash, person_id) VALUES (%s, %s)", (digest(token), person_id))
     return token
 
 

@@ -15,8 +15,9 @@ import smtplib
 
 from shared import leases
 from shared.config import Settings
+from shared.mail import Mailer
 from services.notifications import messages, queries
-from services.notifications.mailer import Mailer, build
+from services.notifications.mailer import build
 
 log = logging.getLogger(__name__)
 BATCH = 100

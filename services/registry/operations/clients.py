@@ -2,21 +2,16 @@
 the tokens they exchange their credentials for."""
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
 from shared.auth.principal import Principal
+from shared.digests import digest
 from shared.auth.tokens import TokenIssuer
 from shared.versions import Precondition
 from services.registry import queries, store
 from services.registry.errors import InvalidClient, OAuthError
 from services.registry.operations import organizations
-
-
-def hash_secret(secret: str) -> str:
-    # The secret is 256 random bits, so a fast hash cannot be brute-forced; no salt needed.
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def register(cur, actor: Principal, organization_id, data: dict) -> dict:
@@ -25,7 +20,7 @@ def register(cur, actor: Principal, organization_id, data: dict) -> dict:
     secret = secrets.token_urlsafe(32)
     row = store.register(cur, "client", {
         **data, "organization_id": organization_id, "created_by": actor.subject,
-        "client_id": "bk_" + secrets.token_urlsafe(12), "secret_hash": hash_secret(secret)})
+        "client_id": "bk_" + secrets.token_urlsafe(12), "secret_hash": digest(secret)})
     return {**row, "client_secret": secret}
 
 
@@ -39,8 +34,8 @@ def token(cur, issuer: TokenIssuer, client_id: str, secret: str, scope: str | No
     """RFC 6749 §4.4: an active client of an active organization gets a bearer token for the
     scopes it asks for (all of its own, by default)."""
     client = queries.client_with_organization(cur, client_id)
-    expected = client["secret_hash"] if client else hash_secret("")  # the same work for unknown ids
-    valid = hmac.compare_digest(expected, hash_secret(secret))
+    expected = client["secret_hash"] if client else digest("")  # the same work for unknown ids
+    valid = hmac.compare_digest(expected, digest(secret))
     if not client or not valid or client["status"] != "active" or client["organization_status"] != "active":
         raise InvalidClient()
     requested = (scope or "").split() or list(client["scopes"])
@@ -50,3 +45,21 @@ def token(cur, issuer: TokenIssuer, client_id: str, secret: str, scope: str | No
                                 organization=str(client["organization_id"]))
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": issuer.lifetime,
             "scope": " ".join(requested)}
+
+
+def register_first_party(cur, actor: Principal, client_id: str, *, name: str, redirect_uris: list[str],
+                         post_logout_redirect_uris: list[str], scopes: list[str], confidential: bool) -> str | None:
+    """Register (or re-register, keeping its secret) one of the platform's own apps; its new
+    secret in clear — shown once — when a confidential client gets one, else None."""
+    cur.execute("SELECT secret_hash FROM first_party_clients WHERE client_id = %s FOR UPDATE", (client_id,))
+    existing = cur.fetchone()
+    secret = secrets.token_urlsafe(32) if confidential and (existing is None or existing["secret_hash"] is None) else None
+    secret_hash = digest(secret) if secret else (existing["secret_hash"] if existing and confidential else None)
+    cur.execute("""INSERT INTO first_party_clients (client_id, name, secret_hash, redirect_uris,
+                                                    post_logout_redirect_uris, scopes)
+                   VALUES (%s, %s, %s, %s, %s, %s)
+                   ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, secret_hash = excluded.secret_hash,
+                       redirect_uris = excluded.redirect_uris, scopes = excluded.scopes,
+                       post_logout_redirect_uris = excluded.post_logout_redirect_uris, updated_at = now()""",
+                (client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, scopes))
+    return secret

@@ -44,7 +44,7 @@ def _unsigned(claims: dict, kid: str | None = None) -> str:
 
 def _claims(settings, **changes) -> dict:
     now = int(time.time())
-    return {"iss": settings.jwt_issuer, "aud": settings.jwt_audience, "sub": "someone", "iat": now,
+    return {"iss": settings.issuer, "aud": settings.jwt_audience, "sub": "someone", "iat": now,
             "exp": now + 600, "roles": list(COORDINATOR), **changes}
 
 
