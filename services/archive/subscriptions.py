@@ -3,6 +3,7 @@ them; an online event that completes leaves a draft recording, one cancelled tak
 from __future__ import annotations
 
 from shared.auth.principal import Principal
+from shared.auth import revocations
 from shared.config import Settings
 from services.archive import store
 from services.archive.operations import items
@@ -33,10 +34,10 @@ def drop_draft_recording(cur, message) -> None:
 
 
 def subscriptions(settings: Settings) -> dict:
-    return {
+    return revocations.with_revocations({
         **{f"registry.person.{a}": [copy_person] for a in ("created", "updated", "deactivated")},
         **{f"events.event.{a}": [copy_event] for a in COPIED_EVENT_ACTIONS},
         "events.event.completed": [copy_event, draft_recording],
         "events.event.cancelled": [copy_event, drop_draft_recording],
         **{f"events.registration.{a}": [copy_registration] for a in REGISTRATION_ACTIONS},
-    }
+    })

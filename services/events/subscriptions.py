@@ -2,12 +2,13 @@
 as local copies (services/events/store.py)."""
 from __future__ import annotations
 
+from shared.auth import revocations
 from shared.config import Settings
 from services.events import store
 
 
 def subscriptions(settings: Settings) -> dict:
-    return {
+    return revocations.with_revocations({
         "registry.organization.created": [store.copy_organization],
         "registry.organization.updated": [store.copy_organization],
         "registry.organization.deactivated": [store.copy_organization],
@@ -16,4 +17,4 @@ def subscriptions(settings: Settings) -> dict:
         "registry.person.deactivated": [store.copy_person],
         "registry.membership.created": [store.copy_membership],
         "registry.membership.ended": [store.copy_membership],
-    }
+    })

@@ -10,6 +10,7 @@ from functools import partial
 
 from shared import rows
 from shared.bus.envelope import Message
+from shared.auth import revocations
 from shared.config import Settings
 from services.notifications import store
 from services.notifications.errors import NotYetKnown
@@ -116,7 +117,7 @@ def subscriptions(settings: Settings) -> dict:
     def told(handler):
         return partial(handler, settings)
 
-    return {
+    return revocations.with_revocations({
         "registry.person.created": [person_changed],
         "registry.person.updated": [person_changed],
         "registry.person.deactivated": [person_changed],
@@ -133,4 +134,4 @@ def subscriptions(settings: Settings) -> dict:
         "events.registration.cancelled": [registration_cancelled, deliveries.for_registration],
         "events.registration.attended": [told(registration_attended), deliveries.for_registration],
         "archive.item.published": [told(item_published)],
-    }
+    })

@@ -85,6 +85,12 @@ def published(cur) -> list[dict]:
     return [row["public_jwk"] for row in cur.fetchall()]
 
 
+def listing(cur) -> list[dict]:
+    cur.execute("""SELECT kid, state, COALESCE(activated_at, created_at) AS since, expires_at FROM signing_keys
+                   ORDER BY created_at""")
+    return cur.fetchall()
+
+
 def rotate(cur, settings: Settings, *, now: datetime | None = None) -> list[str]:
     """One step of the rotation; what was done, in words. A next key is published first; on the
     following rotation (once verifiers have had time to fetch it) it becomes the active key, the

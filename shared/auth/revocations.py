@@ -37,6 +37,29 @@ def record(cur, subject: str, reason: str, at=None) -> None:
                                                         reason = excluded.reason""", (subject, at, reason))
 
 
+# What each registry message refuses from the moment it was sent: the subject whose tokens stop.
+REVOKING = {
+    "registry.session.ended": lambda data: f"sid:{data['id']}",
+    "registry.person.deactivated": lambda data: str(data["id"]),
+    "registry.role.withdrawn": lambda data: str(data["person_id"]),
+    "registry.membership.ended": lambda data: str(data["person_id"]),
+    "registry.client.revoked": lambda data: f"client:{data['client_id']}",
+}
+
+
+def copy(cur, message) -> None:
+    """A consuming service's handler: the registry's revocation, in this service's copy."""
+    record(cur, REVOKING[message.type](message.data), message.type, at=message.time)
+
+
+def with_revocations(subscriptions: dict) -> dict:
+    """A service's subscriptions with the registry's revocations added (after its own handlers)."""
+    merged = {type_: list(handlers) for type_, handlers in subscriptions.items()}
+    for type_ in REVOKING:
+        merged.setdefault(type_, []).append(copy)
+    return merged
+
+
 def earliest_issue(cur, subject_names: list[str]) -> int:
     """The earliest `iat` a new token for these subjects may carry (now, or just past a revocation)."""
     cur.execute("SELECT max(not_before) AS latest FROM token_revocations WHERE subject = ANY(%s)", (subject_names,))

@@ -158,6 +158,48 @@ def deadletters_replay(service: str, ids: tuple[str, ...], replay_all: bool) -> 
     click.echo(f"replayed {count} message(s) to {service}")
 
 
+@cli.group("keys")
+def signing_keys() -> None:
+    """The registry's token signing keys: list them, rotate them, make a key-encryption key."""
+
+
+@signing_keys.command("new-kek")
+def keys_new_kek() -> None:
+    """Print a new key-encryption key for BIRLIKTE_KEY_ENCRYPTION_KEY (keep it as a secret)."""
+    from services.registry.keys import new_encryption_key
+    click.echo(new_encryption_key())
+
+
+@signing_keys.command("list")
+def keys_list() -> None:
+    """Every signing key with its state: next (published), active (signs), retired (until expiry)."""
+    from shared.db import connect
+    from services.registry.keys import listing
+    with connect(load_settings(), "registry") as conn, conn.cursor() as cur:
+        for key in listing(cur):
+            until = f"  until {key['expires_at']:%Y-%m-%d %H:%M} UTC" if key["expires_at"] else ""
+            click.echo(f"{key['kid']}  {key['state']:<8} since {key['since']:%Y-%m-%d %H:%M} UTC{until}")
+
+
+@signing_keys.command("rotate")
+def keys_rotate() -> None:
+    """One step of the rotation: publish the next key, or (once published long enough) let it sign
+    and retire the current one until its last token has expired."""
+    from shared.db import connect
+    from shared.errors import Conflict
+    from services.registry.keys import rotate
+    settings = load_settings()
+    with connect(settings, "registry") as conn, conn.cursor() as cur:
+        try:
+            steps = rotate(cur, settings)
+        except Conflict as exc:
+            click.echo(f"birlikte: {exc.detail}", err=True)
+            sys.exit(1)
+        conn.commit()
+    for step in steps:
+        click.echo(step)
+
+
 @cli.command()
 def demo() -> None:
     """Load each service's demo data (idempotent)."""

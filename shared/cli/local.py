@@ -51,7 +51,7 @@ def up(*, mode: str, demo: bool, host: str, port_base: int, state_dir: str) -> i
     settings = base.replace(database_url=database_url, broker_url=broker_url,
                             # DSNs configured for another server do not apply to the embedded one
                             service_database_urls={} if embedded_db else base.service_database_urls)
-    settings = keys.with_dev_keys(settings, state)
+    settings = _addresses(keys.with_dev_keys(settings, state), host, port_base)
     in_process = broker_url.startswith(MEMORY_BROKER)
     embedded = in_process or embedded_db
     label = "embedded mode" if embedded else "server mode"
@@ -75,6 +75,17 @@ def up(*, mode: str, demo: bool, host: str, port_base: int, state_dir: str) -> i
     except KeyboardInterrupt:
         say("birlikte up: interrupted")
         return 130
+
+
+def _addresses(settings: Settings, host: str, port_base: int) -> Settings:
+    """Where this machine's registry and web app answer, unless configured: the issuer, its JWKS
+    (every service verifies through it, so that `birlikte keys rotate` works here too), the web app."""
+    registry = _base_url(host, port_for("registry", port_base))
+    chosen = {"registry_url": registry, "web_url": _base_url(host, port_base)}
+    chosen = {name: value for name, value in chosen.items() if PREFIX + name.upper() not in os.environ}
+    if PREFIX + "JWKS_URL" not in os.environ:
+        chosen["jwks_url"] = f"{chosen.get('registry_url', settings.registry_url)}/.well-known/jwks.json"
+    return settings.replace(**chosen)
 
 
 def _choose_database(base: Settings, mode: str, state: Path) -> tuple[str, str]:
@@ -119,7 +130,8 @@ def _choose_mail(settings: Settings, state: Path, catcher_port: int | None) -> t
         return settings, f"SMTP at {settings.smtp_host}:{settings.smtp_port}"
     from shared.cli import mailcatcher
     directory = state / "mail"
-    _controller, port = mailcatcher.start(directory, port=catcher_port)  # a daemon thread; ends with this process
+    _controller, port = mailcatcher.start(directory, port=catcher_port,  # a daemon thread; ends with this process
+                                          on_sign_in=lambda to, code: say(f"  sign-in code for {to}: {code}"))
     return (settings.replace(smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False),
             f"no SMTP server configured: emails are kept as .eml files in {directory}")
 

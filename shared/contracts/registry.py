@@ -47,6 +47,7 @@ class Partnership(Schema):
 
 class Client(Schema):
     id = fields.UUID(required=True)
+    client_id = fields.String(required=True)  # the public id its tokens name (`client:<client_id>`)
     organization_id = fields.UUID(required=True)
     name = fields.String(required=True)
     scopes = fields.List(fields.String(), required=True)

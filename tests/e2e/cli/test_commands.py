@@ -125,3 +125,21 @@ def test_an_unknown_service_is_refused_with_the_known_ones(run_cli, cli_env):
     result = run_cli(["worker", "payments"], cli_env)
     assert result.returncode == 2
     assert "Invalid value" in result.stderr and "'payments'" in result.stderr and "registry" in result.stderr
+
+
+def test_keys_new_kek_rotate_and_list(run_cli, cli_env, settings):
+    from cryptography.fernet import Fernet
+    kek = run_cli(["keys", "new-kek"], cli_env)
+    assert kek.returncode == 0 and Fernet(kek.stdout.strip().encode())  # a usable key, printed once
+    try:
+        rotated = run_cli(["keys", "rotate"], cli_env)
+        assert rotated.returncode == 0, rotated.stderr
+        assert "published next key" in rotated.stdout
+        listed = run_cli(["keys", "list"], cli_env)
+        states = [line.split()[1] for line in listed.stdout.splitlines()]
+        assert states.count("active") == 1 and states.count("next") == 1
+        early = run_cli(["keys", "rotate"], cli_env)  # the next key has not been published long enough
+        assert early.returncode == 1 and "Rotate again in" in early.stderr and "Traceback" not in early.stderr
+    finally:
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            conn.execute("DELETE FROM registry.signing_keys WHERE state = 'next'")
