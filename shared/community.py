@@ -58,6 +58,8 @@ PEOPLE = [
     ("Sanne de Vries", "sanne.devries@civiclab.example", "en", "Europe/Amsterdam", 11, "employee", True),
 ]
 
+COORDINATORS = ["ayse.yilmaz@stgm.example"]  # STGM's program coordinator holds the platform's coordinator role
+
 PARTNERSHIPS = [
     # organization index, partner index, kind, description
     (0, 1, "program_partner", "BİRLİKTE thematic meetings with Irish civil society."),

@@ -43,9 +43,14 @@ def require_personal_data_reader(principal: Principal, what: str = "personal dat
     require(not principal.is_partner_client, f"Partner clients cannot read {what}.")
 
 
-def require_can_register_people(principal: Principal) -> None:
-    require(principal.is_coordinator or bool(principal.admin_of),
-            "Only a coordinator or an organization admin can register people.")
+def require_can_register_person(principal: Principal, organization_id) -> None:
+    """Coordinators register anyone; an organization's admin registers new people for an organization
+    they administer (the person and their membership of it together)."""
+    if principal.is_coordinator:
+        return
+    require(bool(principal.admin_of), "Only a coordinator or an organization admin can register people.")
+    require(organization_id is not None and principal.can_admin(str(organization_id)),
+            "An organization admin registers people for an organization they administer: give its organization_id.")
 
 
 def require_can_see_person(principal: Principal, person_id, their_organizations: set[str]) -> None:
@@ -65,7 +70,45 @@ def require_can_change_person(principal: Principal, person_id, their_organizatio
 
 
 def require_can_see_membership(principal: Principal, membership: dict) -> None:
-    visible = visible_organizations(principal)
-    require(visible is None or str(membership["organization_id"]) in visible
-            or principal.subject == str(membership["person_id"]),
+    """The memberships of one's organizations and one's own; an invitation that was never accepted
+    (pending, declined, withdrawn) only its organization's admins and the person invited."""
+    if principal.is_coordinator or principal.subject == str(membership["person_id"]):
+        return
+    if membership["status"] in NEVER_ACCEPTED:
+        require(principal.can_admin(str(membership["organization_id"])),
+                "Only the person invited and the organization's admins can see an invitation.")
+    require(str(membership["organization_id"]) in visible_organizations(principal),
             "You can see the memberships of your own organizations only.")
+
+
+# --- Joining an organization needs consent --------------------------------------------------------
+
+NEVER_ACCEPTED = ("invited", "declined", "withdrawn")
+
+
+def membership_needs_consent(principal: Principal, already_in_organization: bool) -> bool:
+    """Whether a membership asked for by `principal` waits for the person's acceptance. A coordinator
+    (or the platform itself: the demo, an import) attaches directly; an organization's admin attaches
+    directly only a person who already belongs to that organization (another kind of membership gives
+    it no new right over them), and invites anyone else."""
+    return not (principal.is_coordinator or principal.is_system or already_in_organization)
+
+
+def require_invitee(principal: Principal, membership: dict) -> None:
+    """Only the person invited answers an invitation: no one accepts on their behalf."""
+    require(principal.subject == str(membership["person_id"]) and not principal.is_partner_client,
+            "Only the person invited can answer an invitation.")
+
+
+def require_can_end_membership(principal: Principal, membership: dict) -> None:
+    """A coordinator, an admin of the organization (ending it, or withdrawing an invitation), and the
+    person themselves (leaving the organization)."""
+    if principal.subject == str(membership["person_id"]) and not principal.is_partner_client:
+        return
+    require_admin_of(principal, membership["organization_id"])
+
+
+def require_person(principal: Principal):
+    """The person acting (their own account, sessions and invitations): a person's token, not a system's."""
+    require(principal.person_id is not None, "Only a person's own token reaches their account.")
+    return principal.person_id

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from shared import rows
 from shared.auth.principal import Principal
-from shared.community import ORGANIZATIONS, PARTNERSHIPS, PEOPLE
+from shared.community import COORDINATORS, ORGANIZATIONS, PARTNERSHIPS, PEOPLE
 from shared.community import demo_id as _id
 from shared.config import Settings
 from shared.db import open_pool
 from services.registry import NAME
-from services.registry.operations import memberships, organizations, partnerships, people
+from services.registry.operations import memberships, organizations, partnerships, people, roles
 
 DEMO = Principal.system("demo")
 
 
 def load(settings: Settings) -> dict[str, int]:
     """Register what is missing (its messages go out as for any change); how many were new of each kind."""
-    counts = {"organizations": 0, "people": 0, "memberships": 0, "partnerships": 0}
+    counts = {"organizations": 0, "people": 0, "memberships": 0, "partnerships": 0, "role_grants": 0}
     with open_pool(settings, NAME, min_size=1, max_size=1) as pool, pool.connection() as conn:
         with conn.transaction(), conn.cursor() as cur:
             org_ids = [_organization(cur, row, counts) for row in ORGANIZATIONS]
@@ -27,7 +27,17 @@ def load(settings: Settings) -> dict[str, int]:
                 _new(cur, counts, "partnerships", partnerships.record, {
                     "id": _id("partnership", str(a), str(b), kind), "organization_id": org_ids[a],
                     "partner_id": org_ids[b], "kind": kind, "description": description})
+            for email in COORDINATORS:
+                _coordinator(cur, _id("person", email), counts)
     return counts
+
+
+def _coordinator(cur, person_id, counts) -> None:
+    cur.execute("SELECT 1 FROM role_grants WHERE person_id = %s AND role = 'coordinator' AND status = 'active'",
+                (person_id,))
+    if cur.fetchone() is None:
+        roles.grant(cur, DEMO, person_id, "coordinator")
+        counts["role_grants"] += 1
 
 
 def _new(cur, counts: dict, table: str, register, values: dict):

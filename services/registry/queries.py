@@ -48,9 +48,13 @@ def organizations_of_person(cur, person_id) -> set[str]:
     return {row["id"] for row in cur.fetchall()}
 
 
-def memberships(cur, filters: dict, visible: set[str] | None, viewer: str, cursor, limit: int) -> list[dict]:
+def memberships(cur, filters: dict, visible: set[str] | None, viewer: str, cursor, limit: int,
+                administered: set[str] = frozenset()) -> list[dict]:
+    """Memberships of the `visible` organizations (None: all) and the viewer's own; invitations that
+    were never accepted only of the organizations the viewer `administered`."""
     conditions = [] if visible is None else [
-        ("(organization_id = ANY(%s::uuid[]) OR person_id::text = %s)", (sorted(visible), viewer))]
+        ("((organization_id = ANY(%s::uuid[]) AND (status IN ('active', 'ended') OR organization_id = ANY(%s::uuid[])))"
+         " OR person_id::text = %s)", (sorted(visible), sorted(administered), viewer))]
     for name in ("organization_id", "person_id", "kind"):
         if name in filters:
             conditions.append((f"{name} = %s", (filters[name],)))
@@ -135,3 +139,57 @@ def sessions_of(cur, person_id) -> list[dict]:
 def role_grants(cur, person_id) -> list[dict]:
     cur.execute("SELECT * FROM role_grants WHERE person_id = %s ORDER BY granted_at, id", (person_id,))
     return cur.fetchall()
+
+
+# --- Passkeys -----------------------------------------------------------------------------------
+
+def passkeys_of(cur, person_id) -> list[dict]:
+    """A person's passkeys, in the order they were added."""
+    cur.execute("SELECT * FROM passkeys WHERE person_id = %s ORDER BY created_at, id", (person_id,))
+    return cur.fetchall()
+
+
+def asked_for_a_passkey(cur, person_id) -> bool:
+    """Coordinators can change anyone's roles and data: one without a passkey yet is asked to add one."""
+    return "coordinator" in claims_of(cur, person_id)["roles"] and not passkeys_of(cur, person_id)
+
+
+# --- Accounts: invitations, changes of address, roles ---------------------------------------------
+
+def invitations_of(cur, person_id, cursor, limit: int) -> list[dict]:
+    """The invitations waiting for the person's answer, with the organization's name and who invited them."""
+    after, params = rows.keyset(["m.created_at", "m.id"], cursor) if cursor else ("TRUE", [])
+    cur.execute(f"""SELECT m.*, o.name AS organization_name, i.full_name AS invited_by_name
+                    FROM memberships m JOIN organizations o ON o.id = m.organization_id
+                    LEFT JOIN people i ON i.id::text = m.invited_by
+                    WHERE m.person_id = %s AND m.status = 'invited' AND {after}
+                    ORDER BY m.created_at, m.id LIMIT %s""", (person_id, *params, limit + 1))
+    return cur.fetchall()
+
+
+def pending_email(cur, person_id) -> str | None:
+    """The address a change waits to have confirmed, if one does."""
+    cur.execute("""SELECT new_email FROM email_changes WHERE person_id = %s AND status IN ('pending', 'sending', 'sent')
+                   AND expires_at > now()""", (person_id,))
+    found = cur.fetchone()
+    return found["new_email"] if found else None
+
+
+def email_taken(cur, email: str, person_id) -> bool:
+    """Someone else has this address (whatever its letter case)."""
+    cur.execute("SELECT 1 FROM people WHERE lower(email) = lower(%s) AND id <> %s", (email, person_id))
+    return cur.fetchone() is not None
+
+
+def other_role_holders(cur, role: str, grant_id) -> int:
+    """How many active people hold `role` by a grant other than this one."""
+    cur.execute("""SELECT count(DISTINCT g.person_id) AS n FROM role_grants g JOIN people p ON p.id = g.person_id
+                   WHERE g.role = %s AND g.status = 'active' AND g.id <> %s AND p.status = 'active'""",
+                (role, grant_id))
+    return cur.fetchone()["n"]
+
+
+def person_with_email(cur, email: str) -> dict | None:
+    """The person with this address, active or not (whatever its letter case)."""
+    cur.execute("SELECT * FROM people WHERE lower(email) = lower(%s)", (email.strip(),))
+    return cur.fetchone()

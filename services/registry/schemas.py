@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import zoneinfo
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from shared.paging import PageArgsSchema
 from shared.schemas import Patch
@@ -86,6 +86,24 @@ class PersonIn(Schema):
             raise ValidationError("Use an IANA time zone, e.g. Europe/Istanbul or Europe/Dublin.")
 
 
+class PersonRegistration(PersonIn):
+    """A new person; an organization admin registers them for an organization they administer, with
+    their membership of it (`organization_id` and `kind`)."""
+    organization_id = fields.UUID(metadata={"description": "also make the person a member of this organization "
+                                                           "(required of an organization admin)"})
+    kind = fields.String(validate=validate.OneOf(MEMBERSHIP_KINDS), metadata={"description": "the membership's kind"})
+    is_admin = fields.Boolean(metadata={"description": "the membership makes them an admin of the organization"})
+    title = fields.String(validate=validate.Length(max=120), allow_none=True)
+
+    @validates_schema
+    def _membership_together(self, data, **_):
+        given = [name for name in ("kind", "is_admin", "title") if name in data]
+        if "organization_id" in data and "kind" not in data:
+            raise ValidationError("Say which kind of membership the person has.", "kind")
+        if "organization_id" not in data and given:
+            raise ValidationError("A membership needs its organization_id.", "organization_id")
+
+
 class PersonPatch(Patch, PersonIn):
     pass
 
@@ -96,6 +114,8 @@ class PersonOut(PersonIn):
     version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    pending_email = fields.String(allow_none=True, metadata={
+        "description": "a new address waiting for the code sent to it (reads of one person and changes)"})
 
 
 class PersonQuery(PageArgsSchema):
@@ -113,10 +133,16 @@ class MembershipIn(Schema):
     started_on = fields.Date()
 
 
+MEMBERSHIP_STATUSES = ("invited", "active", "declined", "withdrawn", "ended")
+
+
 class MembershipOut(MembershipIn):
     id = fields.UUID()
-    status = fields.String()
+    status = fields.String(metadata={"description": "invited (waiting for the person's answer), active, declined, "
+                                                    "withdrawn (an invitation taken back), ended"})
     version = fields.Integer()
+    invited_by = fields.String(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
     ended_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
@@ -125,7 +151,63 @@ class MembershipQuery(PageArgsSchema):
     organization_id = fields.UUID()
     person_id = fields.UUID()
     kind = fields.String(validate=validate.OneOf(MEMBERSHIP_KINDS))
-    status = fields.String(validate=validate.OneOf(("active", "ended", "all")), load_default="active")
+    status = fields.String(validate=validate.OneOf((*MEMBERSHIP_STATUSES, "all")), load_default="active")
+
+
+class PersonCreated(PersonOut):
+    membership = fields.Nested(MembershipOut, allow_none=True,
+                               metadata={"description": "the membership registered with the person, if any"})
+
+
+class InvitationOut(MembershipOut):
+    organization_name = fields.String()
+    invited_by_name = fields.String(allow_none=True)
+
+
+class EmailConfirmation(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                         metadata={"description": "the code emailed to the new address"})
+
+
+# --- Roles, and the signed-in person's own account ----------------------------------------------
+
+class RoleGrantIn(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(("coordinator",)))
+
+
+class RoleGrantOut(RoleGrantIn):
+    id = fields.UUID()
+    person_id = fields.UUID()
+    status = fields.String(metadata={"description": "active or withdrawn"})
+    granted_by = fields.String()
+    granted_at = fields.DateTime()
+    withdrawn_by = fields.String(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+
+
+class MeOut(Schema):
+    person = fields.Nested(PersonOut)
+    roles = fields.List(fields.String(), metadata={"description": "platform roles, as the person's next token says"})
+    admin_of = fields.List(fields.UUID())
+    member_of = fields.List(fields.UUID())
+
+
+class SessionOut(Schema):
+    id = fields.UUID()
+    amr = fields.List(fields.String(), metadata={"description": "how the person proved who they are"})
+    auth_time = fields.DateTime()
+    last_seen_at = fields.DateTime()
+    user_agent = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    expires_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    clients = fields.List(fields.String(), metadata={"description": "the apps holding a refresh token of it"})
+    current = fields.Boolean(metadata={"description": "the session of the token making this request"})
+
+
+class SessionsEnded(Schema):
+    ended = fields.Integer(metadata={"description": "how many sessions ended"})
 
 
 class PartnershipIn(Schema):

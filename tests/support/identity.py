@@ -49,8 +49,9 @@ class _Forms(HTMLParser):
 class Browser:
     """Cookies, redirects by hand (to see where each one goes), and the page's forms."""
 
-    def __init__(self):
+    def __init__(self, language: str = "en"):
         self.http = requests.Session()
+        self.http.headers["Accept-Language"] = language  # the pages' language (Turkish when none is asked for)
         self.page: requests.Response | None = None
 
     def get(self, url: str, **kwargs) -> requests.Response:

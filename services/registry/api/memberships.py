@@ -1,4 +1,6 @@
-"""Memberships: a person's tie to an organization (member, employee, volunteer, board, contact)."""
+"""Memberships: a person's tie to an organization (member, employee, volunteer, board, contact).
+Joining another organization needs the person's consent: an admin's request is an invitation that
+the person accepts or declines (operations/memberships.py)."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -16,7 +18,8 @@ from services.registry.operations import memberships
 from services.registry.schemas import MembershipIn, MembershipOut, MembershipQuery
 
 blp = Blueprint("memberships", __name__, url_prefix="/memberships",
-                description="Who belongs to which organization, and who administers it.")
+                description="Who belongs to which organization, and who administers it. An organization's "
+                            "admin invites a person who is not in it yet; the person accepts or declines.")
 
 
 @blp.route("")
@@ -24,18 +27,21 @@ class Memberships(MethodView):
     @blp.arguments(MembershipQuery, location="query")
     @blp.response(200, page_of(MembershipOut))
     def get(self, args):
-        """List memberships of the organizations the caller belongs to (all, for coordinators)."""
+        """List memberships of the organizations the caller belongs to, and their own (all, for
+        coordinators); invitations never accepted only for the organization's admins and the person."""
         principal = current_principal()
         access.require_personal_data_reader(principal, "memberships")
         found = queries.memberships(cursor(), args, access.visible_organizations(principal), principal.subject,
-                                    cursor_of(args), args["limit"])
+                                    cursor_of(args), args["limit"], administered=set(principal.admin_of))
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 
     @blp.arguments(MembershipIn)
     @blp.response(201, MembershipOut)
     @idempotent
     def post(self, data):
-        """Add a person to an organization (coordinators and that organization's admins)."""
+        """Add a person to an organization (coordinators and that organization's admins). A coordinator's
+        is active at once; an admin's is an invitation (`status: invited`) the person accepts or declines,
+        unless the person belongs to that organization already."""
         principal = current_principal()
         access.require_admin_of(principal, data["organization_id"])
         row = memberships.add(cursor(), principal, data)
@@ -55,8 +61,31 @@ class Membership(MethodView):
 class MembershipEnd(MethodView):
     @blp.response(200, MembershipOut)
     def post(self, membership_id):
-        """End a membership (If-Match required); the record stays as history."""
+        """End a membership (If-Match required; the organization's admins, coordinators, or the person
+        leaving); the record stays as history. A pending invitation is withdrawn."""
         principal = current_principal()
         cur = cursor()
-        access.require_admin_of(principal, rows.load(cur, "memberships", membership_id, "membership")["organization_id"])
+        access.require_can_end_membership(principal, rows.load(cur, "memberships", membership_id, "membership"))
         return answer(memberships.end(cur, principal, membership_id, if_match()))
+
+
+@blp.route("/<uuid:membership_id>/accept")
+class InvitationAcceptance(MethodView):
+    @blp.response(200, MembershipOut)
+    def post(self, membership_id):
+        """Accept an invitation (the person invited): the membership is active from now on."""
+        principal = current_principal()
+        cur = cursor()
+        access.require_invitee(principal, rows.load(cur, "memberships", membership_id, "membership"))
+        return answer(memberships.accept(cur, principal, membership_id))
+
+
+@blp.route("/<uuid:membership_id>/decline")
+class InvitationRefusal(MethodView):
+    @blp.response(200, MembershipOut)
+    def post(self, membership_id):
+        """Decline an invitation (the person invited): the organization gets no right over them."""
+        principal = current_principal()
+        cur = cursor()
+        access.require_invitee(principal, rows.load(cur, "memberships", membership_id, "membership"))
+        return answer(memberships.decline(cur, principal, membership_id))

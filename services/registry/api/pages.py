@@ -199,7 +199,9 @@ def account():
     cur = cursor()
     cur.execute("SELECT * FROM people WHERE id = %s", (live["person_id"],))
     return render_template("account.html", person=cur.fetchone(), current=live,
-                           sessions=queries.sessions_of(cur, live["person_id"]))
+                           sessions=queries.sessions_of(cur, live["person_id"]),
+                           passkeys=queries.passkeys_of(cur, live["person_id"]),
+                           ask_for_passkey=queries.asked_for_a_passkey(cur, live["person_id"]))
 
 
 @pages.post("/account/sessions/<uuid:session_id>/end")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 
+from shared.auth import revocations
 from shared.auth.principal import Principal
 from shared.digests import digest
 from shared.auth.tokens import TokenIssuer
@@ -25,9 +26,11 @@ def register(cur, actor: Principal, organization_id, data: dict) -> dict:
 
 
 def revoke(cur, actor: Principal, organization_id, client_id, precondition: Precondition) -> dict:
-    """It gets no new tokens from now on."""
+    """It gets no new tokens from now on, and the tokens it holds stop in every service."""
     queries.client(cur, organization_id, client_id)
-    return store.close(cur, "client", client_id, "revoked", precondition)
+    row = store.close(cur, "client", client_id, "revoked", precondition)
+    revocations.record(cur, f"client:{row['client_id']}", "client revoked")
+    return row
 
 
 def token(cur, issuer: TokenIssuer, client_id: str, secret: str, scope: str | None) -> dict:
@@ -48,12 +51,15 @@ def token(cur, issuer: TokenIssuer, client_id: str, secret: str, scope: str | No
 
 
 def register_first_party(cur, actor: Principal, client_id: str, *, name: str, redirect_uris: list[str],
-                         post_logout_redirect_uris: list[str], scopes: list[str], confidential: bool) -> str | None:
+                         post_logout_redirect_uris: list[str], scopes: list[str], confidential: bool,
+                         secret: str | None = None) -> str | None:
     """Register (or re-register, keeping its secret) one of the platform's own apps; its new
-    secret in clear — shown once — when a confidential client gets one, else None."""
+    secret in clear — shown once — when a confidential client gets one, else None. `secret`: the
+    one it is to have (a deployment's configured BIRLIKTE_WEB_CLIENT_SECRET), replacing any other."""
     cur.execute("SELECT secret_hash FROM first_party_clients WHERE client_id = %s FOR UPDATE", (client_id,))
     existing = cur.fetchone()
-    secret = secrets.token_urlsafe(32) if confidential and (existing is None or existing["secret_hash"] is None) else None
+    if confidential and secret is None and (existing is None or existing["secret_hash"] is None):
+        secret = secrets.token_urlsafe(32)
     secret_hash = digest(secret) if secret else (existing["secret_hash"] if existing and confidential else None)
     cur.execute("""INSERT INTO first_party_clients (client_id, name, secret_hash, redirect_uris,
                                                     post_logout_redirect_uris, scopes)

@@ -66,14 +66,17 @@ def test_membership_rules(client, tokens, create_organization, create_person, se
     assert client.post("/memberships", json=body, headers=tokens.admin_of(uuid.uuid4())).status_code == 403
     created = client.post("/memberships", json=body, headers=tokens.admin_of(org["id"]))
     assert created.status_code == 201
+    assert created.get_json()["status"] == "invited"  # the person is not in the organization yet: they say yes first
     assert client.post("/memberships", json=body, headers=tokens.coordinator()).status_code == 409
     membership = created.get_json()
+    accepted = client.post(f"/memberships/{membership['id']}/accept", headers=tokens.member_of(subject=person["id"]))
+    assert accepted.status_code == 200 and accepted.get_json()["status"] == "active"
 
     listed = client.get(f"/memberships?organization_id={org['id']}", headers=tokens.member_of(org["id"]))
     assert [m["id"] for m in listed.get_json()["items"]] == [membership["id"]]
     assert client.get(f"/memberships/{membership['id']}", headers=tokens.member_of(uuid.uuid4())).status_code == 403
 
-    ended = client.post(f"/memberships/{membership['id']}/end", headers={**tokens.admin_of(org["id"]), "If-Match": '"v1"'})
+    ended = client.post(f"/memberships/{membership['id']}/end", headers={**tokens.admin_of(org["id"]), "If-Match": '"v2"'})
     assert ended.status_code == 200 and ended.get_json()["status"] == "ended"
     assert outbox_types(settings, membership["id"]) == ["registry.membership.created", "registry.membership.ended"]
     assert client.post("/memberships", json=body, headers=tokens.coordinator()).status_code == 201

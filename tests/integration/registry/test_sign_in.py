@@ -36,9 +36,14 @@ def smtp():
 def provider(settings, smtp):
     """The registry served on a port of its own, as people and apps reach it, with a web client."""
     port = free_port()
-    live = settings.replace(registry_url=f"http://127.0.0.1:{port}", smtp_host="127.0.0.1", smtp_port=smtp.port)
+    # the per-client-address limit is lifted here (this module's browsers all come from 127.0.0.1);
+    # test_sign_in_attempts_are_limited_per_client_address holds it
+    live = settings.replace(registry_url=f"http://127.0.0.1:{port}", smtp_host="127.0.0.1", smtp_port=smtp.port,
+                            sign_in_client_limit=100_000)
     pool = open_pool(live, "registry", min_size=1, max_size=8)
     with pool.connection() as conn, conn.cursor() as cur:
+        # every test of the run signs in from 127.0.0.1: the limits counted so far are not this module's
+        cur.execute("DELETE FROM rate_limits")
         secret = clients.register_first_party(
             cur, Principal.system("test"), f"web-{port}", name="Birlikte web", redirect_uris=[CALLBACK],
             post_logout_redirect_uris=["http://127.0.0.1:9/signed-out"],
@@ -221,6 +226,23 @@ def test_sign_in_requests_are_limited_per_address(provider, person):
         browser.submit(email=person["email"])
         statuses.append(browser.page.status_code)
     assert statuses[:limit] == [303] * limit and statuses[-1] == 429
+    assert int(browser.page.headers["Retry-After"]) > 0
+
+
+def test_sign_in_attempts_are_limited_per_client_address(provider, create_person):
+    """One machine asking for codes for many addresses: the limit of its address stops it (429)."""
+    limit = 3
+    app = service("registry").create_app(provider["settings"].replace(sign_in_client_limit=limit), pool=provider["pool"])
+    with provider["pool"].connection() as conn:
+        conn.execute("DELETE FROM rate_limits WHERE key LIKE 'sign-in:address:%'")
+    statuses = []
+    with Served(app, free_port()) as served:
+        for _ in range(limit + 1):
+            browser = Browser()
+            browser.get(served.url + "/signin")
+            browser.submit(email=create_person()["email"])  # a new address each time: only the machine repeats
+            statuses.append(browser.page.status_code)
+    assert statuses == [303] * limit + [429]
     assert int(browser.page.headers["Retry-After"]) > 0
 
 
