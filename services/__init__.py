@@ -2,10 +2,10 @@
 `__init__.py` describes it; none imports another."""
 from __future__ import annotations
 
-from services import archive, events, notifications, registry
+from services import archive, events, notifications, registry, web
 from shared.service import Service
 
-ALL: tuple[Service, ...] = (registry.SERVICE, events.SERVICE, notifications.SERVICE, archive.SERVICE)
+ALL: tuple[Service, ...] = (registry.SERVICE, events.SERVICE, notifications.SERVICE, archive.SERVICE, web.SERVICE)
 SERVICES: tuple[str, ...] = tuple(s.name for s in ALL)
 
 

@@ -113,6 +113,17 @@ class Settings:
         "where people and systems reach the registry: the OpenID Connect issuer and its endpoints")
     web_url: str = _setting("WEB_URL", _url(("http", "https")), "http://127.0.0.1:8000",
                             "where people reach the web app (its sign-in callback, links in emails)")
+    events_url: str = _setting("EVENTS_URL", _url(("http", "https")), "http://127.0.0.1:8002",
+                               "where the web app reaches the events API")
+    notifications_url: str = _setting("NOTIFICATIONS_URL", _url(("http", "https")), "http://127.0.0.1:8003",
+                                      "where the web app reaches the notifications API")
+    archive_url: str = _setting("ARCHIVE_URL", _url(("http", "https")), "http://127.0.0.1:8004",
+                                "where the web app reaches the archive API")
+    web_secret: str | None = _setting("WEB_SECRET", _text, None,
+                                      "signs the web app's cookies and encrypts the tokens it keeps; web only")
+    web_client_id: str = _setting("WEB_CLIENT_ID", _text, "birlikte-web", "the web app's OAuth client at the registry")
+    web_client_secret: str | None = _setting("WEB_CLIENT_SECRET", _text, None,
+                                             "the web app's client secret (`birlikte clients register-web` shows it once)")
     jwt_issuer: str | None = _setting(
         "JWT_ISSUER", _text, None, "the issuer tokens must carry; default BIRLIKTE_REGISTRY_URL (another OIDC provider's)")
     jwt_audience: str = _setting("JWT_AUDIENCE", _text, "birlikte")

@@ -105,6 +105,8 @@ def database_settings(test_database, signing_keys) -> Settings:
         notifications_secret=f"test-secret-{RUN_ID}",
         registry_secret=f"registry-secret-{RUN_ID}",
         key_encryption_key=Fernet.generate_key().decode(),
+        web_secret=f"web-secret-{RUN_ID}",
+        web_client_secret=f"web-client-secret-{RUN_ID}",
         public_url="http://notifications.test",
     )
     for service in ALL:

@@ -28,6 +28,8 @@ def events(cur, filters: dict, visible: tuple[str, tuple], cursor, limit: int) -
         conditions.append(("starts_at < %s", (filters["starts_before"],)))
     if "topic" in filters:
         conditions.append(("topics @> ARRAY[%s]::text[]", (filters["topic"],)))
+    if filters.get("ids"):
+        conditions.append(("id = ANY(%s::uuid[])", (filters["ids"],)))
     if "organization_id" in filters:
         org = filters["organization_id"]
         conditions.append(("(organizer_ids @> ARRAY[%s]::uuid[] OR host_id = %s OR partner_ids @> ARRAY[%s]::uuid[])",
@@ -86,7 +88,7 @@ def registrations(cur, event_id, filters: dict, visible: set[str] | None, viewer
 
 
 def registrations_of(cur, person_id, filters: dict, cursor, limit: int) -> list[dict]:
-    conditions = [("person_id = %s", (person_id,)), *_equal(filters, ("status",))]
+    conditions = [("person_id = %s", (person_id,)), *_equal(filters, ("status", "event_id"))]
     return rows.page(cur, "registrations", conditions, REGISTRATION_ORDER, cursor, limit)
 
 
@@ -255,3 +257,11 @@ def open_events_of_feed(cur, feed: dict, now) -> list[dict]:
     cur.execute("""SELECT * FROM events WHERE calendar_import_id = %s AND status IN ('draft', 'scheduled', 'rescheduled')
                    AND ends_at > %s FOR UPDATE""", (feed["id"], now))
     return cur.fetchall()
+
+
+def organization_names(cur, ids: set[str]) -> dict[str, str]:
+    """id → name of the organizations, as the events service knows them (its copy of the registry's)."""
+    if not ids:
+        return {}
+    cur.execute("SELECT id::text AS id, name FROM organizations WHERE id = ANY(%s::uuid[])", (sorted(ids),))
+    return {row["id"]: row["name"] for row in cur.fetchall()}

@@ -131,6 +131,9 @@ class EventOut(EventFields):
     seats_left = fields.Integer(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
     local_times = fields.List(fields.Nested(LocalTime))
+    organization_names = fields.Dict(keys=fields.String(), values=fields.String(),
+                                     metadata={"description": "id → name of the organizations the event names "
+                                                              "(organizers, host, partners, invited)"})
     online_url = fields.String(allow_none=True, metadata={"description": "shown to registered people and organizers"})
     version = fields.Integer()
     created_at = fields.DateTime()
@@ -148,6 +151,8 @@ class EventQuery(PageArgsSchema):
     organization_id = fields.UUID(metadata={"description": "organizing, hosting or partner organization"})
     topic = fields.String(validate=TAG)
     series_id = fields.UUID()
+    ids = fields.List(fields.UUID(), data_key="id", validate=validate.Length(max=100),
+                      metadata={"description": "only these events (repeat the parameter: ?id=…&id=…)"})
     tz = fields.String(validate=zone_name, metadata={"description": "also show the times in this zone"})
 
 
@@ -203,6 +208,10 @@ class RegistrationOut(Schema):
 
 class RegistrationQuery(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(("registered", "waitlisted", "cancelled")))
+
+
+class MyRegistrationQuery(RegistrationQuery):
+    event_id = fields.UUID(metadata={"description": "only your registrations for this event"})
 
 
 class AttendanceItem(Schema):

@@ -200,6 +200,57 @@ def keys_rotate() -> None:
         click.echo(step)
 
 
+@cli.group()
+def clients() -> None:
+    """The platform's own apps as clients of the registry (partners' clients are made through the API)."""
+
+
+@clients.command("register-web")
+def clients_register_web() -> None:
+    """Register the web app (BIRLIKTE_WEB_CLIENT_ID) with its callback at BIRLIKTE_WEB_URL. Its secret
+    is BIRLIKTE_WEB_CLIENT_SECRET when set; else a new one is made and printed, this once."""
+    from shared.cli import ops
+    settings = load_settings()
+    secret = ops.register_web_client(settings, secret=settings.web_client_secret)
+    click.echo(f"registered {settings.web_client_id}: {settings.web_url.rstrip('/')}/auth/callback", err=True)
+    if secret and not settings.web_client_secret:
+        click.echo("its secret, shown once (set it as BIRLIKTE_WEB_CLIENT_SECRET of the web app):", err=True)
+        click.echo(secret)
+
+
+@cli.group("translations")
+def page_translations() -> None:
+    """The pages' Turkish catalogs (in the source tree): update from the sources, compile, check."""
+
+
+@page_translations.command("update")
+def translations_update() -> None:
+    """Add the texts the sources have and the catalogs lack (then write their Turkish in the .po)."""
+    from shared.cli import catalogs
+    for line in catalogs.update():
+        click.echo(line)
+
+
+@page_translations.command("compile")
+def translations_compile() -> None:
+    """Write the .mo files the apps read, from the .po files."""
+    from shared.cli import catalogs
+    for line in catalogs.compile_all():
+        click.echo(line)
+
+
+@page_translations.command("check")
+def translations_check() -> None:
+    """Exit 1, saying what, when a text has no Turkish or a .mo is stale."""
+    from shared.cli import catalogs
+    problems = catalogs.check()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("every text of the pages has its Turkish; the .mo files are compiled")
+
+
 @cli.command()
 def demo() -> None:
     """Load each service's demo data (idempotent)."""

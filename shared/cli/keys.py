@@ -16,6 +16,8 @@ PRIVATE, PUBLIC = "jwt-private.pem", "jwt-public.pem"
 NOTIFICATIONS_SECRET = "notifications-secret"
 REGISTRY_SECRET = "registry-secret"
 KEY_ENCRYPTION_KEY = "key-encryption-key"
+WEB_SECRET = "web-secret"
+WEB_CLIENT_SECRET = "web-client-secret"
 
 
 def ensure_dev_keys(state_dir: str | os.PathLike) -> tuple[str, str]:
@@ -60,12 +62,14 @@ def with_dev_keys(settings: Settings, state_dir: str | os.PathLike = DEFAULT_STA
         jwt_private_key=private, jwt_public_key=public,
         notifications_secret=dev(settings.notifications_secret, NOTIFICATIONS_SECRET),
         registry_secret=dev(settings.registry_secret, REGISTRY_SECRET),
-        key_encryption_key=dev(settings.key_encryption_key, KEY_ENCRYPTION_KEY, lambda: Fernet.generate_key().decode()))
+        key_encryption_key=dev(settings.key_encryption_key, KEY_ENCRYPTION_KEY, lambda: Fernet.generate_key().decode()),
+        web_secret=dev(settings.web_secret, WEB_SECRET),
+        web_client_secret=dev(settings.web_client_secret, WEB_CLIENT_SECRET))
 
 
 def _dev_secret(state_dir: str | os.PathLike, name: str, make) -> str:
-    """A development secret (unsubscribe links, the registry's cookies, its key encryption), kept
-    beside the dev keys and readable by its owner only."""
+    """A development secret (unsubscribe links, the registry's and the web app's cookies, the key
+    encryption, the web app's client secret), kept beside the dev keys, readable by its owner only."""
     path = Path(state_dir) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

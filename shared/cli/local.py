@@ -71,17 +71,21 @@ def up(*, mode: str, demo: bool, host: str, port_base: int, state_dir: str) -> i
     try:
         _prepare(settings, demo)
         serve = _serve_in_process if in_process else _serve_children
-        return serve(settings, host, port_base, label)
+        return serve(settings, host, port_base, label, demo)
     except KeyboardInterrupt:
         say("birlikte up: interrupted")
         return 130
 
 
 def _addresses(settings: Settings, host: str, port_base: int) -> Settings:
-    """Where this machine's registry and web app answer, unless configured: the issuer, its JWKS
-    (every service verifies through it, so that `birlikte keys rotate` works here too), the web app."""
-    registry = _base_url(host, port_for("registry", port_base))
-    chosen = {"registry_url": registry, "web_url": _base_url(host, port_base)}
+    """Where this machine's services and web app answer, unless configured: the issuer and its
+    JWKS (every service verifies through it, so that `birlikte keys rotate` works here too), the
+    APIs the web app calls, the web app. The registry is named `localhost`, not an address:
+    browsers accept passkeys only for a host name (and localhost is secure without TLS)."""
+    registry = _base_url(host, port_for("registry", port_base)).replace("127.0.0.1", "localhost")
+    chosen = {"registry_url": registry, "web_url": _base_url(host, port_base),
+              **{f"{name}_url": _base_url(host, port_for(name, port_base))
+                 for name in ("events", "notifications", "archive")}}
     chosen = {name: value for name, value in chosen.items() if PREFIX + name.upper() not in os.environ}
     if PREFIX + "JWKS_URL" not in os.environ:
         chosen["jwks_url"] = f"{chosen.get('registry_url', settings.registry_url)}/.well-known/jwks.json"
@@ -156,6 +160,8 @@ def _prepare(settings: Settings, demo: bool) -> None:
         say(f"  migrated {name}: " + (", ".join(applied) if applied else "up to date"))
     for name, patterns in ops.declare_topology(settings):
         say(f"  bus queue of {name} bound to {', '.join(patterns)}")
+    ops.register_web_client(settings, secret=settings.web_client_secret)
+    say(f"  the web app is the registry's client {settings.web_client_id}, signing in at {settings.web_url}")
     if demo:
         for name, counts in ops.load_demo(settings):
             say(f"  demo data for {name}: " + ", ".join(f"{v} new {k}" for k, v in counts.items()))
@@ -199,7 +205,7 @@ def _wait_ready(urls: list[str], dead, stop: threading.Event) -> str | None:
     return None
 
 
-def _watch(urls: dict[str, str], dead, stop: threading.Event, settings: Settings, label: str) -> int:
+def _watch(urls: dict[str, str], dead, stop: threading.Event, settings: Settings, label: str, demo: bool) -> int:
     """Wait until ready, say where everything is, then until a signal (0) or a dead part (1)."""
     problem = _wait_ready(list(urls.values()), dead, stop)
     if problem == "stopping":
@@ -207,7 +213,7 @@ def _watch(urls: dict[str, str], dead, stop: threading.Event, settings: Settings
     if problem:
         say(f"birlikte up: {problem}; stopping the rest", err=True)
         return 1
-    _banner(settings, urls, label)
+    _banner(settings, urls, label, demo)
     while not stop.wait(0.5):
         part = dead()
         if part:
@@ -217,17 +223,31 @@ def _watch(urls: dict[str, str], dead, stop: threading.Event, settings: Settings
     return 0
 
 
-def _banner(settings: Settings, urls: dict[str, str], mode: str) -> None:
+DEMO_PEOPLE = (  # who to sign in as, to see the platform as each kind of person sees it
+    ("a coordinator (STGM)", "ayse.yilmaz@stgm.example"),
+    ("an organization admin (Kadın Eşitlik Platformu)", "zeynep.arslan@kadin.example"),
+    ("a member (Mülteci Destek Ağı)", "ahmad.haddad@multeci.example"),
+    ("a guest expert (Cork Community Rights Network)", "ciaran.obrien@corkrights.example"),
+)
+
+
+def _banner(settings: Settings, urls: dict[str, str], mode: str, demo: bool) -> None:
     from shared.auth.tokens import TokenIssuer
     say(f"\nBirlikte is up ({mode}).")
+    say(f"\n  open {urls['web']}\n")
+    if demo:
+        say("Sign in with an email address of the demo community; the code is printed here as it is sent:")
+        for who, address in DEMO_PEOPLE:
+            say(f"  {address:<36} {who}")
+        say("")
     for name, url in urls.items():
-        say(f"  {name:<13} {url}   docs {url}/docs   OpenAPI {url}/openapi.json")
+        if name != "web":
+            say(f"  {name:<13} {url}   docs {url}/docs   OpenAPI {url}/openapi.json")
     token = TokenIssuer(settings).issue("dev-coordinator", roles=("coordinator",))
-    say(f"\nA coordinator token, valid {settings.token_lifetime_seconds} s "
+    say(f"\nFor scripts, a coordinator token valid {settings.token_lifetime_seconds} s "
         "(more with `birlikte token --role ...`):")
     say(f"  {token}")
-    first = next(iter(urls.values()))
-    say(f"\n  curl -H 'Authorization: Bearer <token>' {first}/organizations")
+    say(f"\n  curl -H 'Authorization: Bearer <token>' {urls['registry']}/organizations")
     say("\nPress Ctrl-C to stop.")
 
 
@@ -249,7 +269,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _serve_children(settings: Settings, host: str, port_base: int, label: str) -> int:
+def _serve_children(settings: Settings, host: str, port_base: int, label: str, demo: bool) -> int:
     import subprocess
     env, python = _child_env(settings), sys.executable
     commands = {}
@@ -271,7 +291,7 @@ def _serve_children(settings: Settings, host: str, port_base: int, label: str) -
                 if child.poll() is not None:
                     return f"{name} (exit code {child.returncode})"
             return None
-        return _watch(urls, dead, stop, settings, label)
+        return _watch(urls, dead, stop, settings, label, demo)
     finally:
         _terminate(children)
 
@@ -290,7 +310,7 @@ def _terminate(children: dict) -> None:
             child.wait()
 
 
-def _serve_in_process(settings: Settings, host: str, port_base: int, label: str) -> int:
+def _serve_in_process(settings: Settings, host: str, port_base: int, label: str, demo: bool) -> int:
     from werkzeug.serving import make_server
 
     from shared.logging import configure_logging
@@ -308,7 +328,7 @@ def _serve_in_process(settings: Settings, host: str, port_base: int, label: str)
             urls[name] = _base_url(host, port)
         def dead() -> str | None:
             return next((name for name, thread in threads.items() if not thread.is_alive()), None)
-        return _watch(urls, dead, stop, settings, label)
+        return _watch(urls, dead, stop, settings, label, demo)
     finally:
         for server in servers:
             server.shutdown()

@@ -108,3 +108,22 @@ def reachability_problems(settings: Settings) -> list[str]:
     if mq:
         problems.append(f"BIRLIKTE_BROKER_URL={redact(settings.broker_url)}: the broker does not answer: {mq}")
     return problems
+
+
+WEB_SCOPES = ["openid", "profile", "email", "offline_access"]
+
+
+def register_web_client(settings: Settings, *, secret: str | None = None) -> str | None:
+    """The web app as the registry's confidential client, at its configured address; the secret
+    it is to use (`secret`, else a new one, shown once — None when it keeps the one it has)."""
+    from shared.auth.principal import Principal
+    from shared.db import connect
+    from services.registry.operations import clients
+    web = settings.web_url.rstrip("/")
+    with connect(settings, "registry") as conn, conn.cursor() as cur:
+        made = clients.register_first_party(
+            cur, Principal.system("cli"), settings.web_client_id, name="Birlikte",
+            redirect_uris=[f"{web}/auth/callback"], post_logout_redirect_uris=[f"{web}/"], scopes=WEB_SCOPES,
+            confidential=True, secret=secret)
+        conn.commit()
+    return made

@@ -8,9 +8,10 @@ import time
 import uuid
 
 import psycopg
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, send_from_directory
 from flask_smorest import Api
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
 
 from shared.config import Settings
@@ -57,12 +58,15 @@ def _flatten(messages: dict) -> dict:
 
 
 def create_service_app(settings: Settings, service: str, *, title: str, version: str = "1",
-                       blueprints=(), pool=None) -> Flask:
-    app = Flask(f"birlikte.{service}")
+                       blueprints=(), pool=None, openapi: bool = True) -> Flask:
+    """A service's app: its API blueprints (documented at /openapi.json and /docs unless
+    `openapi` is False: the web app has pages, no API), problems, health, metrics, a transaction
+    per request."""
+    app = Flask(f"birlikte.{service}", static_folder=None)  # an app that has files to serve says where
     app.config.update(
-        API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/",
+        API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/" if openapi else None,
         OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_URL="/docs/assets/",  # served from the pinned swagger-ui-bundle package: no CDN
         API_SPEC_OPTIONS={"security": [{"bearer": []}]})
     app.extensions["birlikte"] = {"settings": settings, "service": service, "pool": _lazy_pool(settings, service, pool),
                                   "verifier": None, "before_commit": [idempotency.store_response]}
@@ -70,6 +74,8 @@ def create_service_app(settings: Settings, service: str, *, title: str, version:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    if openapi:
+        app.add_url_rule("/docs/assets/<path:filename>", "swagger_ui_assets", _swagger_ui_asset)
     _install_context(app)
     errors.install(app)
     _install_errors(app)
@@ -78,6 +84,10 @@ def create_service_app(settings: Settings, service: str, *, title: str, version:
     # the answer it may replace (503 when the commit fails) is the one stamped, counted and logged
     app.after_request(db.finish)
     return app
+
+
+def _swagger_ui_asset(filename: str):
+    return send_from_directory(swagger_ui_path, filename, max_age=86400)
 
 
 def _lazy_pool(settings: Settings, service: str, pool):

@@ -34,10 +34,11 @@ def language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "tr"
 
 
-def install(app: Flask, *, translations: Path, form_targets=lambda: ()) -> None:
+def install(app: Flask, *, translations: Path, form_targets=lambda: (), hsts: bool = False) -> None:
     """Pages for `app`: the shared templates and stylesheet, its translations (beside the shared
     ones), a language switch that sticks, and the security headers on every HTML answer.
-    `form_targets()`: other origins a form here may lead to (an OAuth client's redirect)."""
+    `form_targets()`: other origins a form here may lead to (an OAuth client's redirect);
+    `hsts`: the app is served over https only (Strict-Transport-Security)."""
     app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(HERE / "templates")])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{translations};{HERE / 'translations'}"
     Babel(app, locale_selector=language)
@@ -52,6 +53,8 @@ def install(app: Flask, *, translations: Path, form_targets=lambda: ()) -> None:
         if response.mimetype == "text/html":
             response.headers.update(SECURITY_HEADERS)
             response.headers["Content-Security-Policy"] = csp(form_targets())
+        if hsts:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
 
 

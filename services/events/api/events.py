@@ -54,7 +54,7 @@ class Events(MethodView):
         found = queries.events(cur, args, access.visibility_condition(principal),
                                cursor_of(args), args["limit"])
         registered = queries.registered_among(cur, access.person_of(principal), [row["id"] for row in found])
-        page = [shape.event(row, principal, registered=row["id"] in registered, tz=args.get("tz")) for row in found]
+        page = shape.events(cur, found, principal, registered=registered, tz=args.get("tz"))
         return paginate(page, args["limit"], queries.EVENT_ORDER)
 
     @blp.arguments(EventIn)
@@ -68,7 +68,7 @@ class Events(MethodView):
         principal = current_principal()
         access.require_can_schedule_for(principal, data["organizer_ids"])
         row = events.create(cursor(), principal, data)
-        return created(shape.event(row, principal), "events.Event", event_id=row["id"])
+        return created(shape.event(cursor(), row, principal), "events.Event", event_id=row["id"])
 
 
 @blp.route("/<uuid:event_id>")
@@ -78,7 +78,7 @@ class Event(MethodView):
     def get(self, args, event_id):
         """One event; `tz` adds its times as read in that zone. The online link only for registered people."""
         event, registered = load_visible(cursor(), event_id)
-        return answer_read(shape.event(event, optional_principal(), registered=registered, tz=args.get("tz")))
+        return answer_read(shape.event(cursor(), event, optional_principal(), registered=registered, tz=args.get("tz")))
 
     @blp.arguments(EventPatch)
     @blp.response(200, EventOut)
@@ -89,7 +89,7 @@ class Event(MethodView):
         principal = manager(cur, event_id)
         if "organizer_ids" in changes:
             access.require_can_schedule_for(principal, changes["organizer_ids"])
-        return answer(shape.event(events.change(cur, principal, event_id, changes, if_match()), principal))
+        return answer(shape.event(cursor(), events.change(cur, principal, event_id, changes, if_match()), principal))
 
 
 @blp.route("/<uuid:event_id>/schedule")
@@ -99,7 +99,7 @@ class EventSchedule(MethodView):
         """Publish a draft (If-Match required): it becomes visible and `events.event.scheduled` goes out."""
         cur = cursor()
         principal = manager(cur, event_id)
-        return answer(shape.event(events.schedule(cur, principal, event_id, if_match()), principal))
+        return answer(shape.event(cursor(), events.schedule(cur, principal, event_id, if_match()), principal))
 
 
 @blp.route("/<uuid:event_id>/cancel")
@@ -110,4 +110,4 @@ class EventCancellation(MethodView):
         """Cancel an event (If-Match required). Registrations stay, so everyone registered can be told."""
         cur = cursor()
         principal = manager(cur, event_id)
-        return answer(shape.event(events.cancel(cur, principal, event_id, data.get("reason"), if_match()), principal))
+        return answer(shape.event(cursor(), events.cancel(cur, principal, event_id, data.get("reason"), if_match()), principal))

@@ -48,7 +48,7 @@ class PartnerEvent(MethodView):
     @blp.response(200, EventOut)
     def get(self, organization_id, external_id):
         principal = _writer(organization_id, external_id)
-        return answer_read(shape.event(_existing(cursor(), organization_id, external_id), principal))
+        return answer_read(shape.event(cursor(), _existing(cursor(), organization_id, external_id), principal))
 
     @blp.arguments(EventIn)
     @blp.response(200, EventOut)
@@ -60,8 +60,8 @@ class PartnerEvent(MethodView):
         row, outcome = partner_sync.upsert(cursor(), principal, organization_id, external_id, data,
                                            if_match(required=False))
         if outcome == "created":
-            return shape.event(row, principal), 201, {"ETag": etag(row["version"]), "Location": request.url}
-        return answer(shape.event(row, principal))
+            return shape.event(cursor(), row, principal), 201, {"ETag": etag(row["version"]), "Location": request.url}
+        return answer(shape.event(cursor(), row, principal))
 
     @blp.arguments(EventCancel, location="query")
     @blp.response(200, EventOut)
@@ -70,7 +70,7 @@ class PartnerEvent(MethodView):
         principal = _writer(organization_id, external_id)
         cur = cursor()
         current = _existing(cur, organization_id, external_id)
-        return answer(shape.event(partner_sync.withdraw(cur, principal, current["id"], args.get("reason")), principal))
+        return answer(shape.event(cursor(), partner_sync.withdraw(cur, principal, current["id"], args.get("reason")), principal))
 
 
 def _without_link(change: dict, principal: Principal) -> dict:

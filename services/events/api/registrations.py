@@ -15,7 +15,7 @@ from services.events import access, queries
 from services.events.api import shape
 from services.events.api.events import load_visible, manager
 from services.events.operations import registrations
-from services.events.schemas import AttendanceIn, RegistrationIn, RegistrationOut, RegistrationQuery
+from services.events.schemas import AttendanceIn, MyRegistrationQuery, RegistrationIn, RegistrationOut, RegistrationQuery
 
 blp = Blueprint("registrations", __name__, url_prefix="/events",
                 description="Registrations, the waitlist and attendance.")
@@ -117,7 +117,7 @@ mine = Blueprint("my_registrations", __name__, url_prefix="/me", description="Th
 
 @mine.route("/registrations")
 class MyRegistrations(MethodView):
-    @mine.arguments(RegistrationQuery, location="query")
+    @mine.arguments(MyRegistrationQuery, location="query")
     @mine.response(200, page_of(RegistrationOut))
     def get(self, args):
         """Your registrations, newest arrival last, across every event (for "my events" pages)."""

@@ -2,11 +2,22 @@
 from __future__ import annotations
 
 from shared.auth.principal import Principal
-from services.events import access, times
+from services.events import access, queries, times
 
 
-def event(row: dict, principal: Principal | None, *, registered: bool = False, tz: str | None = None) -> dict:
+def events(cur, rows: list[dict], principal: Principal | None, *, registered=(), tz: str | None = None) -> list[dict]:
+    """Events as answered, with the names of the organizations they name (one query for them all)."""
+    names = queries.organization_names(cur, {str(i) for row in rows for i in access.involved(row)})
+    return [_event(row, principal, names, registered=row["id"] in registered, tz=tz) for row in rows]
+
+
+def event(cur, row: dict, principal: Principal | None, *, registered: bool = False, tz: str | None = None) -> dict:
+    return events(cur, [row], principal, registered={row["id"]} if registered else (), tz=tz)[0]
+
+
+def _event(row: dict, principal: Principal | None, names: dict, *, registered: bool, tz: str | None) -> dict:
     out = dict(row)
+    out["organization_names"] = {i: names[i] for i in access.involved(row) if i in names}
     zones = dict.fromkeys([row["time_zone"], *row["display_time_zones"], *([tz] if tz else [])])
     out["local_times"] = [times.local_view(row["starts_at"], row["ends_at"], z) for z in zones]
     out["seats_left"] = None if row["capacity"] is None else max(row["capacity"] - row["registered_count"], 0)

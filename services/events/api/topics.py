@@ -110,4 +110,4 @@ class TopicEvent(MethodView):
         principal = current_principal()
         access.require_can_schedule_for(principal, data["organizer_ids"])
         event = topics.make_event(cursor(), principal, topic_id, data, if_match())
-        return created(shape.event(event, principal), "events.Event", event_id=event["id"])
+        return created(shape.event(cursor(), event, principal), "events.Event", event_id=event["id"])

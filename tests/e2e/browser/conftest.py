@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import sync_playwright
 
+from shared.cli import ops
+from shared.community import ORGANIZATIONS, PEOPLE
+from tests.support import platform as platforms
+from tests.support import web
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -39,3 +43,22 @@ def console_errors(page) -> list[str]:
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
 
+
+@pytest.fixture(scope="package")
+def platform(settings, postgres_url):
+    """The whole platform, the demo community loaded and copied where the services need it."""
+    running = platforms.start(settings, postgres_url, tag=settings.bus_exchange.rsplit(".", 1)[-1])
+    list(ops.load_demo(running.settings))
+    web.until(lambda: web.count(running, "events", "organizations") == len(ORGANIZATIONS)
+              and web.count(running, "events", "people") == len(PEOPLE), "the events service copied the registry")
+    yield running
+    running.stop()
+    platforms.drop(postgres_url, running.settings.database_url)
+
+
+@pytest.fixture
+def tr_page(chromium):
+    """A phone's browser that asks for Turkish first."""
+    context = chromium.new_context(viewport=PHONE, locale="tr-TR")
+    yield context.new_page()
+    context.close()

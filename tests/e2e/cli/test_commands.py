@@ -143,3 +143,21 @@ def test_keys_new_kek_rotate_and_list(run_cli, cli_env, settings):
     finally:
         with psycopg.connect(settings.database_url, autocommit=True) as conn:
             conn.execute("DELETE FROM registry.signing_keys WHERE state = 'next'")
+
+
+def test_clients_register_web_shows_a_new_secret_once_and_keeps_a_configured_one(run_cli, cli_env, settings):
+    env = {k: v for k, v in cli_env.items() if k != "BIRLIKTE_WEB_CLIENT_SECRET"}
+    env.update(BIRLIKTE_WEB_CLIENT_ID=f"web-{uuid.uuid4().hex[:6]}", BIRLIKTE_WEB_URL="https://birlikte.example")
+    made = run_cli(["clients", "register-web"], env)
+    assert made.returncode == 0, made.stderr
+    secret = made.stdout.strip()
+    assert len(secret) >= 32 and "shown once" in made.stderr
+    again = run_cli(["clients", "register-web"], env)  # registered already: the secret stays, nothing shown
+    assert again.returncode == 0 and again.stdout == ""
+    configured = run_cli(["clients", "register-web"], {**env, "BIRLIKTE_WEB_CLIENT_SECRET": "configured-" + "x" * 32})
+    assert configured.returncode == 0 and configured.stdout == ""  # the deployment's own secret is never printed
+    with psycopg.connect(settings.database_url) as conn:
+        row = conn.execute("SELECT redirect_uris, secret_hash FROM registry.first_party_clients WHERE client_id = %s",
+                           (env["BIRLIKTE_WEB_CLIENT_ID"],)).fetchone()
+    assert row[0] == ["https://birlikte.example/auth/callback"]
+    assert secret not in row[1] and "configured-" not in row[1]  # kept as a digest only

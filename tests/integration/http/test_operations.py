@@ -91,3 +91,14 @@ def test_the_json_log_line_of_a_request_carries_its_correlation_id(client, token
     assert mine["correlation_id"] == given and mine["status"] == 200 and mine["method"] == "GET"
     assert mine["service"] == SERVICE and mine["level"] == "INFO" and mine["duration_ms"] >= 0
     assert generated["correlation_id"] not in (given, before) and uuid.UUID(generated["correlation_id"])
+
+
+def test_the_api_docs_work_offline_their_swagger_ui_served_by_the_service(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/docs/assets/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    script = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and script.mimetype in ("application/javascript", "text/javascript")
+    assert len(script.get_data()) > 100_000  # the real bundle, not a placeholder
+    assert client.get("/docs/assets/swagger-ui.css").status_code == 200

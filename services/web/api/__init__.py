@@ -1,0 +1,101 @@
+"""The web app's pages: one blueprint per area (auth, program, me, …), plus what they share: who
+is signed in on this browser, and the services' APIs called on their behalf."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import jwt
+from flask import current_app, g, request
+from flask_babel import get_locale
+
+from shared.http import current
+from shared.http.db import cursor
+from services.web.backend import Backend
+from services.web.errors import ApiProblem
+from services.web.operations import sessions
+
+COOKIE = "birlikte_web"
+
+
+def signed_in() -> dict | None:
+    """The web session of this browser (its person's id, name, language), or None."""
+    if "web_session" not in g:
+        g.web_session = _resume()
+    return g.web_session
+
+
+def _resume() -> dict | None:
+    session_id, _, secret = request.cookies.get(COOKIE, "").partition(".")
+    try:
+        session_id = uuid.UUID(session_id)
+    except ValueError:
+        return None
+    return sessions.resume(cursor(), session_id, secret) if secret else None
+
+
+def backend() -> Backend:
+    """The APIs, called as the signed-in person (with an access token renewed when due), or anonymously."""
+    if "backend" not in g:
+        live, settings = signed_in(), current.settings()
+        token = sessions.access_token(cursor(), settings, live) if live else None
+        g.backend = Backend(settings, token, language=str(get_locale() or ""))
+    return g.backend
+
+
+def who() -> Who:
+    """What the signed-in person may see offered (from their access token's claims): the pages
+    decide which links and buttons to show by it; the services decide what is allowed."""
+    if "who" not in g:
+        token = backend().token if signed_in() else None
+        g.who = Who.of(jwt.decode(token, options={"verify_signature": False}) if token else {})
+    return g.who
+
+
+def unread() -> int:
+    """The signed-in person's unread notifications, for the navigation (0 while the inbox has no pages)."""
+    if not signed_in() or "inbox.index" not in current_app.view_functions:
+        return 0
+    if "unread" not in g:
+        g.unread = inbox_count()
+    return g.unread
+
+
+def inbox_count() -> int:
+    try:
+        return int(backend().get("notifications", "/me/notifications", unread="true", limit=1).get("unread", 0))
+    except ApiProblem:
+        return 0  # the navigation never fails a page
+
+
+@dataclass(frozen=True)
+class Who:
+    person_id: str | None = None
+    roles: frozenset = frozenset()
+    admin_of: frozenset = frozenset()
+    member_of: frozenset = frozenset()
+
+    @classmethod
+    def of(cls, claims: dict) -> "Who":
+        return cls(claims.get("sub"), frozenset(claims.get("roles") or ()), frozenset(claims.get("admin_of") or ()),
+                   frozenset(claims.get("member_of") or ()))
+
+    @property
+    def is_coordinator(self) -> bool:
+        return "coordinator" in self.roles
+
+    @property
+    def organizes(self) -> bool:
+        """A coordinator, or an admin of an organization (who may organize its events)."""
+        return self.is_coordinator or bool(self.admin_of)
+
+
+def keep(response, session: dict, secret: str):
+    response.set_cookie(COOKIE, f"{session['id']}.{secret}", max_age=current.settings().refresh_token_days * 86400,
+                        httponly=True, samesite="Lax", secure=request.is_secure, path="/")
+    return response
+
+
+def forget(response):
+    response.delete_cookie(COOKIE, path="/")
+    return response
