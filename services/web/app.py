@@ -19,7 +19,8 @@ from services.web.errors import ApiProblem, SignedOut
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 # The areas of pages, each a module of services/web/api/ with its `blueprint`.
-PAGES = ("auth", "program", "me")
+PAGES = ("auth", "program", "me", "topics", "manage", "archive", "inbox", "webhooks", "mail", "directory",
+         "organization", "account")
 
 
 def create_app(settings: Settings | None = None, pool=None) -> Flask:
