@@ -62,6 +62,6 @@ def _language_of_the_signed_in() -> None:
 def _refused(error: DomainError):
     """A refusal as a page, in the reader's language; an ended session sends them to sign in."""
     if isinstance(error, SignedOut):
-        return render_template("signed_out.html"), 401
+        return api.signed_out(render_template)
     status = error.status if isinstance(error, ApiProblem) else status_of(error)
     return render_template("problem.html", error=error), status

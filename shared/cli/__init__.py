@@ -218,6 +218,15 @@ def clients_register_web() -> None:
         click.echo(secret)
 
 
+@clients.command("register-native")
+def clients_register_native() -> None:
+    """Register the public client `birlikte-cli` for native and command-line apps (PKCE, loopback redirects)."""
+    from shared.cli import ops
+    ops.register_native_client(load_settings())
+    click.echo(f"registered {ops.NATIVE_CLIENT_ID}: public, PKCE S256, redirects {', '.join(ops.NATIVE_REDIRECTS)} "
+               "on any port")
+
+
 @cli.group("translations")
 def page_translations() -> None:
     """The pages' Turkish catalogs (in the source tree): update from the sources, compile, check."""

@@ -161,6 +161,7 @@ def _prepare(settings: Settings, demo: bool) -> None:
     for name, patterns in ops.declare_topology(settings):
         say(f"  bus queue of {name} bound to {', '.join(patterns)}")
     ops.register_web_client(settings, secret=settings.web_client_secret)
+    ops.register_native_client(settings)
     say(f"  the web app is the registry's client {settings.web_client_id}, signing in at {settings.web_url}")
     if demo:
         for name, counts in ops.load_demo(settings):

@@ -111,6 +111,9 @@ def reachability_problems(settings: Settings) -> list[str]:
 
 
 WEB_SCOPES = ["openid", "profile", "email", "offline_access"]
+NATIVE_CLIENT_ID = "birlikte-cli"
+# RFC 8252: a native app receives the code on a loopback address, on whatever port it found free
+NATIVE_REDIRECTS = ["http://127.0.0.1/callback", "http://[::1]/callback"]
 
 
 def register_web_client(settings: Settings, *, secret: str | None = None) -> str | None:
@@ -127,3 +130,16 @@ def register_web_client(settings: Settings, *, secret: str | None = None) -> str
             confidential=True, secret=secret)
         conn.commit()
     return made
+
+
+def register_native_client(settings: Settings) -> None:
+    """The public client for native and command-line apps: no secret (it could not keep one),
+    PKCE S256 required, codes delivered to a loopback address on any port."""
+    from shared.auth.principal import Principal
+    from shared.db import connect
+    from services.registry.operations import clients
+    with connect(settings, "registry") as conn, conn.cursor() as cur:
+        clients.register_first_party(
+            cur, Principal.system("cli"), NATIVE_CLIENT_ID, name="Birlikte on the command line",
+            redirect_uris=NATIVE_REDIRECTS, post_logout_redirect_uris=[], scopes=WEB_SCOPES, confidential=False)
+        conn.commit()

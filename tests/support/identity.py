@@ -97,11 +97,11 @@ def sign_in(browser: Browser, start_url: str, email: str, *, deliver, mailbox, s
     the registry's mail timer (the worker's job)."""
     page = browser.follow(start_url)
     assert "/signin" in page.url, page.url
-    before = len(mailbox.to(email))
+    before = len(mailbox.to(email, "sign_in"))
     browser.submit(email=email)
     code_page = browser.follow(urljoin(browser.page.url, browser.page.headers["Location"]))
     deliver()
-    [*_, message] = mailbox.wait_for(email, count=before + 1)
+    [*_, message] = mailbox.wait_for(email, count=before + 1, kind="sign_in")
     assert code_page.status_code == 200
     browser.submit(code=code_in(message))
     assert browser.page.status_code == 303, browser.page.text

@@ -41,18 +41,20 @@ class Mailbox:
             self.messages.append(message)
         return "250 Message accepted for delivery"
 
-    def to(self, address: str) -> list:
+    def to(self, address: str, kind: str | None = None) -> list:
+        """What reached `address` (of one kind only, by X-Birlikte-Kind: "sign_in", "event_new", …)."""
         with self.lock:
-            return [m for m in self.messages if address in str(m["To"])]
+            return [m for m in self.messages
+                    if address in str(m["To"]) and (kind is None or m["X-Birlikte-Kind"] == kind)]
 
-    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list:
+    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0, kind: str | None = None) -> list:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = self.to(address)
+            found = self.to(address, kind)
             if len(found) >= count:
                 return found
             time.sleep(0.05)
-        return self.to(address)
+        return self.to(address, kind)
 
 
 class SmtpServer:

@@ -11,12 +11,12 @@ SIGN_IN_BUTTON = {"en": "Sign in", "tr": "Giriş yap"}
 
 def sign_in(page, platform, email: str, language: str = "en") -> None:
     """On the registry's sign-in page: the address, then the code from the email that arrived."""
-    before = len(platform.mailbox.to(email))
+    before = len(platform.mailbox.to(email, "sign_in"))
     page.locator("input[type=email]").fill(email)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url("**/signin/code")
-    [*_, message] = platform.mailbox.wait_for(email, count=before + 1)
-    assert len(platform.mailbox.to(email)) == before + 1, f"no sign-in email reached {email}"
+    [*_, message] = platform.mailbox.wait_for(email, count=before + 1, kind="sign_in", timeout=30)
+    assert len(platform.mailbox.to(email, "sign_in")) == before + 1, f"no sign-in email reached {email}"
     page.locator("input[autocomplete=one-time-code]").fill(code_in(message))
     page.get_by_role("button", name=SIGN_IN_BUTTON[language], exact=True).click()
 

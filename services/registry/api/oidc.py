@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, InvalidRequestError, TokenMixin, grants
@@ -71,7 +72,11 @@ class Client(ClientMixin):
         return " ".join(s for s in (scope or "").split() if s in allowed)
 
     def check_redirect_uri(self, redirect_uri):
-        return redirect_uri in self.row["redirect_uris"]  # exactly as registered
+        """Exactly as registered; a native app's loopback address (RFC 8252 §7.3) on any port,
+        since the app listens on whatever port is free when the person signs in."""
+        if redirect_uri in self.row["redirect_uris"]:
+            return True
+        return self.is_public and any(_same_loopback(redirect_uri, registered) for registered in self.row["redirect_uris"])
 
     def check_client_secret(self, client_secret):
         return not self.is_public and hmac.compare_digest(self.row["secret_hash"], digest(client_secret))
@@ -84,6 +89,17 @@ class Client(ClientMixin):
 
     def check_grant_type(self, grant_type):
         return grant_type in ("authorization_code", "refresh_token")
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "[::1]")
+
+
+def _same_loopback(asked: str, registered: str) -> bool:
+    """http://127.0.0.1:<any port>/path (or [::1]) against a registered loopback URI of that path."""
+    a, r = urlsplit(asked), urlsplit(registered)
+    hosts = {a.netloc.rsplit(":", 1)[0] if a.port else a.netloc, r.netloc.rsplit(":", 1)[0] if r.port else r.netloc}
+    return (a.scheme == r.scheme == "http" and hosts <= set(LOOPBACK_HOSTS) and len(hosts) == 1
+            and a.path == r.path and a.query == r.query and not a.fragment and not a.username)
 
 
 class Code(AuthorizationCodeMixin):

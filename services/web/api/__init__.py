@@ -6,11 +6,11 @@ import uuid
 from dataclasses import dataclass
 
 import jwt
-from flask import current_app, g, request
+from flask import current_app, g, make_response, request
 from flask_babel import get_locale
 
 from shared.http import current
-from shared.http.db import cursor
+from shared.http.db import cursor, keep_writes
 from services.web.backend import Backend
 from services.web.errors import ApiProblem
 from services.web.operations import sessions
@@ -88,6 +88,19 @@ class Who:
     def organizes(self) -> bool:
         """A coordinator, or an admin of an organization (who may organize its events)."""
         return self.is_coordinator or bool(self.admin_of)
+
+
+def signed_out(render):
+    """The person's session is over (it ended at the registry, or the services refuse its token):
+    it ends here too, for good, and the page says to sign in again."""
+    live = g.get("web_session")
+    for name in ("web_session", "backend", "who", "unread"):
+        g.pop(name, None)
+    g.web_session = None
+    if live:
+        sessions.end(cursor(), live["id"])
+        keep_writes()  # the refusal is itself an effect: the session stays ended
+    return forget(make_response(render("signed_out.html"), 401))
 
 
 def keep(response, session: dict, secret: str):

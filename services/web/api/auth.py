@@ -21,13 +21,17 @@ def install(app, settings) -> None:
     oauth.init_app(app)
     oauth.register(
         "registry", client_id=settings.web_client_id, client_secret=settings.web_client_secret,
-        server_metadata_url=f"{settings.registry_url.rstrip('/')}/.well-known/openid-configuration",
+        # the issuer's own discovery document: the registry's, or an external provider's (BIRLIKTE_JWT_ISSUER)
+        server_metadata_url=f"{settings.issuer}/.well-known/openid-configuration",
         client_kwargs={"scope": "openid profile email offline_access", "code_challenge_method": "S256"})
 
 
 def _safe(path: str | None) -> str:
+    """A path of this app, or "/": never another site (//host, /\\host, a scheme, a control character)."""
     parts = urlsplit(path or "")
-    return path if path and not parts.scheme and not parts.netloc and path.startswith("/") else "/"
+    unsafe = (not path or not path.startswith("/") or path.startswith("//") or "\\" in path or parts.scheme
+              or parts.netloc or any(ord(c) < 32 for c in path))
+    return "/" if unsafe else path
 
 
 def _callback() -> str:

@@ -4,6 +4,7 @@ token rotates at the registry, so two requests of one browser never refresh at o
 session's row is locked for it, and the second finds the first's new token)."""
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from datetime import datetime, timedelta, timezone
@@ -57,13 +58,25 @@ def access_token(cur, settings: Settings, session: dict) -> str:
 
 def _refresh(settings: Settings, refresh_token: str) -> dict | None:
     """The registry's new tokens, or None when it will not renew (the session ended there)."""
-    answer = requests.post(f"{settings.registry_url.rstrip('/')}/oauth/token", timeout=10,
+    answer = requests.post(token_endpoint(settings), timeout=10,
                            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
                            auth=(settings.web_client_id, settings.web_client_secret or ""))
     if answer.status_code == 400:
         return None
     answer.raise_for_status()
     return answer.json()
+
+
+def token_endpoint(settings: Settings) -> str:
+    """Where the issuer renews tokens, as its discovery document says (asked once per process)."""
+    return _token_endpoint(settings.issuer)
+
+
+@functools.cache
+def _token_endpoint(issuer: str) -> str:
+    found = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
+    found.raise_for_status()
+    return found.json()["token_endpoint"]
 
 
 def id_token(settings: Settings, session: dict) -> str | None:
