@@ -38,6 +38,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _port(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 65535:
+        raise ValueError("must be a port number (0 to turn it off)")
+    return number
+
+
 def _positive_float(value: str) -> float:
     number = float(value)
     if number <= 0:
@@ -98,6 +105,12 @@ class Settings:
     db_role_prefix: str = _setting("DB_ROLE_PREFIX", _text, "birlikte_", "prefix of each service's Postgres role")
     db_pool_min: int = _setting("DB_POOL_MIN", _positive_int, 1)
     db_pool_max: int = _setting("DB_POOL_MAX", _positive_int, 10)
+    db_wait_seconds: float = _setting("DB_WAIT_SECONDS", _positive_float, 5.0,
+                                      "how long a request waits for a free connection before answering 503")
+    db_statement_timeout_seconds: float = _setting(
+        "DB_STATEMENT_TIMEOUT_SECONDS", _positive_float, 30.0, "a statement running longer is cancelled (503)")
+    db_lock_timeout_seconds: float = _setting(
+        "DB_LOCK_TIMEOUT_SECONDS", _positive_float, 5.0, "a statement waiting longer for a lock gives up (503)")
     broker_url: str = _setting(
         "BROKER_URL", _url(("amqp", "amqps", "memory")), "amqp://guest:guest@localhost:5672//",
         "RabbitMQ URL, or memory:// for the all-in-one mode")
@@ -107,6 +120,9 @@ class Settings:
     bus_retry_delays: tuple[float, ...] = _setting(
         "BUS_RETRY_DELAYS", _seconds_list, (1.0, 5.0, 30.0), "growing retry delays in seconds, comma-separated")
     relay_batch: int = _setting("RELAY_BATCH", _positive_int, 500)
+    worker_health_port: int = _setting(
+        "WORKER_HEALTH_PORT", _port, 0,
+        "a worker answers /healthz here (200, or 503 naming what is not working: a consumer not consuming); 0: off")
     relay_poll_seconds: float = _setting("RELAY_POLL_SECONDS", _positive_float, 1.0)
     registry_url: str = _setting(
         "REGISTRY_URL", _url(("http", "https")), "http://127.0.0.1:8001",
@@ -124,6 +140,10 @@ class Settings:
     web_client_id: str = _setting("WEB_CLIENT_ID", _text, "birlikte-web", "the web app's OAuth client at the registry")
     web_client_secret: str | None = _setting("WEB_CLIENT_SECRET", _text, None,
                                              "the web app's client secret (`birlikte clients register-web` shows it once)")
+    dev_mail_dir: str | None = _setting(
+        "DEV_MAIL_DIR", _text, None,
+        "development only: the local mail catcher's folder of .eml files, which the web app then lists at /dev/mail "
+        "(`birlikte up` sets it when it runs the catcher); never set it in production")
     jwt_issuer: str | None = _setting(
         "JWT_ISSUER", _text, None, "the issuer tokens must carry; default BIRLIKTE_REGISTRY_URL (another OIDC provider's)")
     jwt_audience: str = _setting("JWT_AUDIENCE", _text, "birlikte")

@@ -6,7 +6,7 @@ import signal
 import threading
 from typing import Callable
 
-from shared import ratelimit
+from shared import health, ratelimit
 from shared.auth import revocations
 from shared.bus.consumer import Consumer, Subscriptions
 from shared.bus.relay import Relay
@@ -33,7 +33,16 @@ class Worker:
         ratelimit.prune(pool)
         revocations.prune(pool, self.settings.token_lifetime_seconds)
 
+    def problems(self) -> list[str]:
+        """What is not working, in words; empty when the worker does its job (its health)."""
+        found = [f"{thread.name} stopped" for thread in self.threads if not thread.is_alive()]
+        if self.consumer is not None and self.consumer.problem():
+            found.append(self.consumer.problem())
+        return found
+
     def start(self) -> "Worker":
+        if self.settings.worker_health_port:
+            self._health = health.serve(self, self.settings.worker_health_port)
         self._spawn("relay", self.relay.run, self.stop_event)
         if self.consumer is not None:
             self._spawn("consumer", self.consumer.run, self.stop_event)
@@ -58,6 +67,8 @@ class Worker:
         self.stop_event.set()
         for thread in self.threads:
             thread.join(timeout)
+        if getattr(self, "_health", None) is not None:
+            self._health.shutdown()
 
     def run(self) -> None:
         """Block until SIGTERM or SIGINT, then finish the work in hand and stop."""

@@ -12,13 +12,18 @@ finds the inbox row and is skipped.
 A failure is re-queued to the next delay queue — the copy confirmed before the original is acked —
 and after the last delay parked in the dead-letter queue with its error. A message that is not a
 CloudEvent or breaks its contract is parked at once: retrying would not change it. Others keep flowing.
+Bodies are read here, never by kombu inside its receive loop: a body that cannot be decoded (not
+UTF-8, broken JSON, an unknown content type or encoding, nesting too deep) is a message to park,
+not a lost connection to reconnect over forever.
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
 import traceback
+import uuid
 from datetime import datetime, timezone
 from typing import Callable, Mapping, Sequence
 
@@ -32,6 +37,11 @@ from shared.context import correlation_id
 
 log = logging.getLogger(__name__)
 ATTEMPTS = "x-birlikte-attempts"
+DEAD_ID = "x-birlikte-dead-id"  # what an operator replays a dead letter by when it had no id of its own
+CONTENT_TYPES = ("application/cloudevents+json", "application/json")
+ENCODINGS = (None, "", "utf-8", "binary")  # kombu writes "utf-8" or "binary" for a plain body
+RECONNECT_CAP = 5.0  # seconds: after an outage the consumer is back within this of the broker
+STALE_AFTER = 30.0  # seconds without a turn of the receive loop: the consumer is not consuming
 Handler = Callable[[object, Message], None]  # (cursor, message), inside the message's transaction
 Subscriptions = Mapping[str, Sequence[Handler]]
 
@@ -54,6 +64,16 @@ class Consumer:
         self.settings, self.service, self.pool = settings, service, pool
         self.subscriptions = {t: tuple(handlers) for t, handlers in subscriptions.items()}
         self.after_commit = after_commit
+        self._turned: float | None = None  # when the receive loop last turned (None: not consuming)
+        self._last_error: str | None = None
+
+    def problem(self) -> str | None:
+        """None while consuming; otherwise why not (for the worker's health)."""
+        if self._turned is None:
+            return f"not consuming: {self._last_error or 'not connected yet'}"
+        if time.monotonic() - self._turned > STALE_AFTER:
+            return f"not consuming: the receive loop has not turned for {time.monotonic() - self._turned:.0f} s"
+        return None
 
     @property
     def bindings(self) -> list[str]:
@@ -67,10 +87,12 @@ class Consumer:
                 self._consume(stop)
                 backoff = 0.5
             except Exception as exc:  # connection lost: reconnect; unacked messages are redelivered
+                self._turned, self._last_error = None, f"{type(exc).__name__}: {str(exc)[:200]}"
                 log.warning("consumer connection failed; reconnecting in %.1fs", backoff,
                             extra={"error": str(exc)[:300]})
                 stop.wait(backoff)
-                backoff = min(backoff * 2, 30)
+                backoff = min(backoff * 2, RECONNECT_CAP)
+        self._turned = None
 
     def _consume(self, stop: threading.Event) -> None:
         transport_options = {} if is_memory(self.settings) else {"confirm_publish": True}
@@ -79,10 +101,12 @@ class Consumer:
             declare(self.settings, self.service, self.bindings, conn.default_channel)
             self._producer = Producer(conn.channel())
             queue = Queue(queue_name(self.settings, self.service), no_declare=True)
-            with KombuConsumer(conn.default_channel, queues=[queue], callbacks=[self._collect],
+            # on_message: kombu hands over the message undecoded (callbacks would have it decoded first)
+            with KombuConsumer(conn.default_channel, queues=[queue], on_message=self._collect,
                                prefetch_count=self.settings.bus_prefetch, accept=None, no_ack=False):
                 self._arrived: list = []
                 while not stop.is_set():
+                    self._turned = time.monotonic()
                     if not self._arrived:
                         try:
                             conn.drain_events(timeout=0.5)
@@ -95,7 +119,7 @@ class Consumer:
                     batch, self._arrived = self._arrived, []
                     self._process(batch)
 
-    def _collect(self, _body, message) -> None:
+    def _collect(self, message) -> None:
         self._arrived.append(message)
 
     def _take_what_is_waiting(self, conn) -> None:
@@ -113,7 +137,7 @@ class Consumer:
         parsed = []
         for message in messages:
             try:
-                parsed.append((message, self._read(message.body)))
+                parsed.append((message, self._read(_body_of(message))))
             except InvalidEnvelope as exc:
                 self._park(message, self._attempts(message), f"invalid envelope: {exc}")
         if len(parsed) > 1:
@@ -194,7 +218,7 @@ class Consumer:
     def _park(self, message, attempts: int, error: str) -> None:
         log.error("message parked in the dead-letter queue", extra={"error": error.strip()[-500:]})
         self._forward(message, dead_queue_name(self.settings, self.service), {
-            ATTEMPTS: attempts, "x-birlikte-error": error[-2000:],
+            ATTEMPTS: attempts, "x-birlikte-error": error[-2000:], DEAD_ID: _id_of(message),
             "x-birlikte-failed-at": datetime.now(timezone.utc).isoformat(),
             "x-birlikte-routing-key": message.delivery_info.get("routing_key", "")})
 
@@ -206,3 +230,23 @@ class Consumer:
             delivery_mode=2, message_id=message.properties.get("message_id"),
             correlation_id=message.properties.get("correlation_id"), type=message.properties.get("type"))
         message.ack()
+
+
+def _body_of(message) -> bytes:
+    """The raw body, if it is one this consumer can read: JSON, plainly encoded."""
+    if message.content_type not in CONTENT_TYPES:
+        raise InvalidEnvelope(f"unsupported content type {message.content_type!r}")
+    if message.content_encoding not in ENCODINGS:
+        raise InvalidEnvelope(f"unsupported content encoding {message.content_encoding!r}")
+    return message.body
+
+
+def _id_of(message) -> str:
+    """The message's own id (the envelope's, else the AMQP message id), else a new one to name it by."""
+    try:
+        found = json.loads(message.body).get("id")
+    except (ValueError, UnicodeDecodeError, RecursionError, AttributeError):
+        found = None
+    if isinstance(found, str) and found:
+        return found
+    return message.properties.get("message_id") or (message.headers or {}).get(DEAD_ID) or str(uuid.uuid4())

@@ -6,7 +6,7 @@ import json
 from amqp.exceptions import NotFound
 from kombu import Connection, Producer, Queue
 
-from shared.bus.consumer import ATTEMPTS
+from shared.bus.consumer import ATTEMPTS, DEAD_ID
 from shared.bus.topology import dead_queue_name, queue_name
 from shared.config import Settings
 
@@ -15,9 +15,10 @@ def _describe(message) -> dict:
     headers = message.headers or {}
     try:
         envelope = json.loads(message.body)
-    except ValueError:
+    except (ValueError, UnicodeDecodeError, RecursionError):
         envelope = None
-    return {"id": (envelope or {}).get("id") or message.properties.get("message_id"),
+    envelope = envelope if isinstance(envelope, dict) else None
+    return {"id": (envelope or {}).get("id") or message.properties.get("message_id") or headers.get(DEAD_ID),
             "type": (envelope or {}).get("type") or headers.get("x-birlikte-routing-key"),
             "error": headers.get("x-birlikte-error"), "attempts": headers.get(ATTEMPTS),
             "failed_at": headers.get("x-birlikte-failed-at"), "envelope": envelope}

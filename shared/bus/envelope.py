@@ -37,6 +37,8 @@ def parse_envelope(body: bytes | str | dict) -> dict:
         envelope = body if isinstance(body, dict) else json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidEnvelope(f"not JSON: {exc}") from exc
+    except RecursionError:
+        raise InvalidEnvelope("not JSON this platform reads: nested too deep") from None
     if not isinstance(envelope, dict):
         raise InvalidEnvelope("not a JSON object")
     missing = [name for name in REQUIRED if not envelope.get(name)]

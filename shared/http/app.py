@@ -10,6 +10,7 @@ import uuid
 import psycopg
 from flask import Flask, Response, g, request, send_from_directory
 from flask_smorest import Api
+from psycopg_pool import PoolTimeout
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
@@ -18,12 +19,12 @@ from shared.config import Settings
 from shared.context import correlation_id
 from shared.db import open_pool
 from shared.http import db, errors, idempotency
-from shared.health import broker_problem
 from shared.http.pagination import invalid_cursor_response
 from shared.http.problems import Problem, problem_response
 
 log = logging.getLogger("birlikte.http")
 CORRELATION_HEADER = "X-Correlation-ID"
+READY_TIMEOUT = 2.0  # seconds a readiness probe waits for a database connection
 # the database or the view failing on a value taken from a cursor: wrong type, not a uuid, not a date…
 _CURSOR_MISREADS = (psycopg.errors.DataError, psycopg.errors.UndefinedFunction, ValueError, TypeError)
 _VALID_CORRELATION = re.compile(r"[A-Za-z0-9._:-]{1,128}")  # fullmatch: "$" would let a trailing "\n" in
@@ -130,6 +131,13 @@ def _install_errors(app: Flask) -> None:
         return problem_response(503, "Busy", "A concurrent change got in the way; retry the request.",
                                 headers={"Retry-After": "1"})
 
+    @app.errorhandler(PoolTimeout)
+    @app.errorhandler(psycopg.OperationalError)  # the server gone, a statement or lock timeout
+    def unavailable(exc):
+        log.warning("database unavailable", extra={"error": f"{type(exc).__name__}: {str(exc)[:200]}"})
+        return problem_response(503, "Unavailable", "The database did not answer in time; retry the request.",
+                                headers={"Retry-After": "2"})
+
     @app.errorhandler(Exception)
     def crash(exc):
         if isinstance(exc, HTTPException):  # smorest handles these; this is a fallback
@@ -165,17 +173,15 @@ def _install_operations(app: Flask, settings: Settings) -> None:
 
     @app.get("/readyz")
     def readyz():
-        problems = []
+        """Can this process serve? That is: does its database answer, quickly. The broker is not
+        asked: writes go to the outbox and wait there during a broker outage, so an API stays in
+        service (the worker's health says when the bus is not flowing)."""
         try:
-            with app.extensions["birlikte"]["pool"]().connection(timeout=2) as conn:
+            with app.extensions["birlikte"]["pool"]().connection(timeout=READY_TIMEOUT) as conn:
                 conn.execute("SELECT 1")
         except Exception as exc:  # any failure means not ready; say which part
-            problems.append(f"database: {type(exc).__name__}")
-        broker = broker_problem(settings)
-        if broker:
-            problems.append(f"broker: {broker}")
-        if problems:
-            return problem_response(503, "Not ready", "; ".join(problems), checks=problems)
+            problem = f"database: {type(exc).__name__}"
+            return problem_response(503, "Not ready", problem, checks=[problem], headers={"Retry-After": "5"})
         return {"status": "ready"}
 
     @app.get("/metrics")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 
+import psycopg
+
 from flask import current_app, g
 
 from shared.http.problems import problem_response
@@ -36,6 +38,17 @@ def keep_writes() -> None:
     g.keep_writes = True
 
 
+def commit_now() -> None:
+    """Commit what the request wrote so far and give its connection back, before a view spends
+    minutes on something else (streaming an upload through): no transaction stays open meanwhile."""
+    conn = g.pop("db_conn", None)
+    if conn is not None:
+        try:
+            conn.commit()
+        finally:
+            g.pop("db_pool").putconn(conn)
+
+
 def finish(response):
     """after_request: commit a success (after the before-commit hooks), roll back anything else
     (unless the request said to keep its writes)."""
@@ -53,7 +66,7 @@ def finish(response):
             conn.rollback()
     except Exception:
         log.exception("commit failed")
-        conn.rollback()
+        _rollback(conn)
         response = problem_response(503, "Not saved", "The change could not be committed; retry the request.",
                                     headers={"Retry-After": "1"})
     finally:
@@ -65,5 +78,14 @@ def release(_exc=None):
     """teardown: a request that ended in an exception gives its connection back, rolled back."""
     conn = g.pop("db_conn", None)
     if conn is not None:
-        conn.rollback()
+        _rollback(conn)
         g.pop("db_pool").putconn(conn)
+
+
+def _rollback(conn) -> None:
+    """Roll back; on a connection the server dropped there is nothing to roll back (the pool
+    discards a broken connection when it is given back)."""
+    try:
+        conn.rollback()
+    except psycopg.Error:
+        log.warning("rollback failed on a broken connection", exc_info=True)
