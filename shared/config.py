@@ -168,6 +168,11 @@ class Settings:
                                   "sign-in emails one address may ask for per window (then 429)")
     sign_in_client_limit: int = _setting("SIGN_IN_CLIENT_LIMIT", _positive_int, 30,
                                          "sign-in and code attempts one client address may make per window")
+    token_limit: int = _setting("TOKEN_LIMIT", _positive_int, 60,
+                                "token requests one client address may make per minute (then 429)")
+    token_failure_limit: int = _setting("TOKEN_FAILURE_LIMIT", _positive_int, 10,
+                                        "failed token requests (a wrong secret, a bad grant) one client may make "
+                                        "per minute before even a right one waits (429)")
     sign_in_window_seconds: int = _setting("SIGN_IN_WINDOW_SECONDS", _positive_int, 900,
                                            "the window the sign-in limits count over")
     smtp_host: str = _setting("SMTP_HOST", _text, "localhost", "mail server notifications send through")
@@ -236,6 +241,12 @@ class Settings:
     def issuer(self) -> str:
         """The issuer every token must carry (and the registry signs as)."""
         return self.jwt_issuer or self.registry_url.rstrip("/")
+
+    def url_of(self, service: str) -> str:
+        """Where people and systems reach `service` (its configured public address, never the
+        request's Host header): the base of the absolute URLs it writes."""
+        return {"registry": self.registry_url, "events": self.events_url, "notifications": self.notifications_url,
+                "archive": self.archive_url, "web": self.web_url}.get(service, self.registry_url).rstrip("/")
 
     def role_for(self, service: str) -> str:
         return f"{self.db_role_prefix}{service}"

@@ -106,6 +106,7 @@ def database_settings(test_database, signing_keys) -> Settings:
         registry_secret=f"registry-secret-{RUN_ID}",
         key_encryption_key=Fernet.generate_key().decode(),
         web_secret=f"web-secret-{RUN_ID}",
+        token_limit=100_000,  # every test's client is 127.0.0.1; test_token_limits.py holds the limit itself
         web_client_secret=f"web-client-secret-{RUN_ID}",
         public_url="http://notifications.test",
     )

@@ -1,6 +1,9 @@
 """`birlikte serve`: a service's Flask app under gunicorn, started from Python."""
 from __future__ import annotations
 
+import json
+
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
 
 from services import ALL, service as described
@@ -12,6 +15,18 @@ BASE_PORT = 8000
 
 def port_for(service: str, port_base: int = BASE_PORT) -> int:
     return port_base + DEFAULT_PORTS[service] - BASE_PORT
+
+
+def write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's own answers (a request line too long: 414, headers too large: 431, a malformed
+    request: 400) as problem+json like every other error of the platform, not its HTML page."""
+    body = json.dumps({"type": "about:blank", "title": reason, "status": status_int, "detail": mesg or reason})
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/problem+json\r\n"
+            f"X-Content-Type-Options: nosniff\r\nContent-Length: {len(body)}\r\n\r\n")
+    util.write_nonblock(sock, (head + body).encode("latin-1"))  # json.dumps escapes everything non-ASCII
+
+
+util.write_error = write_problem  # gunicorn writes its error pages through this one function
 
 
 class ServiceApplication(BaseApplication):

@@ -1,15 +1,18 @@
 """The Flask application every service builds on: OpenAPI, problems, health, metrics, context."""
 from __future__ import annotations
 
+import html
 import logging
 import re
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import psycopg
 from flask import Flask, Response, g, request, send_from_directory
-from flask_smorest import Api
+from flask.json.provider import DefaultJSONProvider
+from flask_smorest import Api, Blueprint
 from psycopg_pool import PoolTimeout
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from swagger_ui_bundle import swagger_ui_path
@@ -18,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from shared.config import Settings
 from shared.context import correlation_id
 from shared.db import open_pool
-from shared.http import db, errors, idempotency
+from shared.http import bodies, db, errors, idempotency
 from shared.http.pagination import invalid_cursor_response
 from shared.http.problems import Problem, problem_response
 
@@ -28,6 +31,18 @@ READY_TIMEOUT = 2.0  # seconds a readiness probe waits for a database connection
 # the database or the view failing on a value taken from a cursor: wrong type, not a uuid, not a date…
 _CURSOR_MISREADS = (psycopg.errors.DataError, psycopg.errors.UndefinedFunction, ValueError, TypeError)
 _VALID_CORRELATION = re.compile(r"[A-Za-z0-9._:-]{1,128}")  # fullmatch: "$" would let a trailing "\n" in
+
+
+# Every service's schemas read JSON bodies through the platform's limits (nesting, NUL): a body that
+# would exhaust the stack or break PostgreSQL text is a 4xx before any view runs.
+Blueprint.ARGUMENTS_PARSER = bodies.Parser()
+
+
+class JSONProvider(DefaultJSONProvider):
+    """request.get_json() with the same limits, for views that read JSON themselves."""
+
+    def loads(self, s, **kwargs):
+        return bodies.loads(s)
 
 
 class ServiceApi(Api):
@@ -64,10 +79,10 @@ def create_service_app(settings: Settings, service: str, *, title: str, version:
     `openapi` is False: the web app has pages, no API), problems, health, metrics, a transaction
     per request."""
     app = Flask(f"birlikte.{service}", static_folder=None)  # an app that has files to serve says where
+    app.json = JSONProvider(app)
     app.config.update(
         API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/" if openapi else None,
-        OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="/docs/assets/",  # served from the pinned swagger-ui-bundle package: no CDN
+        OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={"security": [{"bearer": []}]})
     app.extensions["birlikte"] = {"settings": settings, "service": service, "pool": _lazy_pool(settings, service, pool),
                                   "verifier": None, "before_commit": [idempotency.store_response]}
@@ -76,8 +91,11 @@ def create_service_app(settings: Settings, service: str, *, title: str, version:
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     if openapi:
+        app.add_url_rule("/docs", "docs", lambda: _docs_page(title))
         app.add_url_rule("/docs/assets/<path:filename>", "swagger_ui_assets", _swagger_ui_asset)
+    app.after_request(_safe_headers)
     _install_context(app)
+    bodies.install(app)
     errors.install(app)
     _install_errors(app)
     _install_operations(app, settings)
@@ -87,8 +105,37 @@ def create_service_app(settings: Settings, service: str, *, title: str, version:
     return app
 
 
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body data-openapi="/openapi.json"><div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/docs/assets/docs.js"></script></body></html>"""
+# Swagger UI styles its elements inline; scripts are its own bundle and ours, nothing inline
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"  # JSON, calendars, files: nothing to run
+
+
+def _docs_page(title: str) -> Response:
+    """The API's documentation: Swagger UI from the pinned swagger-ui-bundle package (no CDN), under a CSP."""
+    response = Response(DOCS_PAGE.format(title=html.escape(title)), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    return response
+
+
 def _swagger_ui_asset(filename: str):
+    if filename == "docs.js":
+        return send_from_directory(Path(__file__).parent / "static", filename, max_age=3600)
     return send_from_directory(swagger_ui_path, filename, max_age=86400)
+
+
+def _safe_headers(response):
+    """Every answer: never sniffed, never framed; one that is not a page runs nothing (a page sets
+    its own policy: shared/web, the docs)."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype != "text/html":
+        response.headers.setdefault("Content-Security-Policy", API_CSP)
+    return response
 
 
 def _lazy_pool(settings: Settings, service: str, pool):

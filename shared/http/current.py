@@ -16,3 +16,9 @@ def extension(name: str, make):
     if name not in state:
         state[name] = make(state["settings"])
     return state[name]
+
+
+def public_url(path: str) -> str:
+    """The absolute URL of `path` at this service's configured public address (not from Host)."""
+    state = current_app.extensions["birlikte"]
+    return state["settings"].url_of(state["service"]) + path

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import g, has_request_context, request
 
 from shared import paging
+from shared.http import current
 from shared.http.errors import answer
 
 
@@ -40,4 +41,4 @@ def link_header(next_cursor: str | None) -> dict:
         return {}
     args = request.args.to_dict()
     args["cursor"] = next_cursor
-    return {"Link": f'<{request.base_url}?{urlencode(args)}>; rel="next"'}
+    return {"Link": f'<{current.public_url(request.path)}?{urlencode(args)}>; rel="next"'}

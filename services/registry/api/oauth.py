@@ -8,10 +8,11 @@ from flask import current_app, request
 from flask.views import MethodView
 
 from shared.auth.flask import current_principal
-from shared.errors import Unavailable
+from shared import ratelimit
+from shared.errors import DomainError, TooManyRequests, Unavailable
 from shared.http import current
 from shared.http.blueprint import Blueprint
-from shared.http.db import cursor
+from shared.http.db import cursor, pool
 from services.registry.api.oidc import SCOPES, user_info
 from services.registry.errors import OAuthError
 from services.registry.operations import clients
@@ -42,7 +43,23 @@ class Token(MethodView):
     @blp.response(200, TokenResponse)
     def post(self):
         """Exchange a grant for tokens: `authorization_code` (with the PKCE verifier), `refresh_token`
-        (the refresh token rotates: use the new one next time), or `client_credentials`."""
+        (the refresh token rotates: use the new one next time), or `client_credentials`. Limited per
+        client address, and per client once its requests keep failing (429 with Retry-After)."""
+        client_id = _client_credentials()[0]
+        _limit(f"token:address:{request.remote_addr}", current.settings().token_limit)
+        _limit(f"token:failed:{client_id}", current.settings().token_failure_limit, count=False)
+        try:
+            response = self._grant()
+        except DomainError:  # a wrong secret, a bad grant: every refusal counts
+            _failed(client_id)
+            raise
+        status = response.status_code if hasattr(response, "status_code") else response[1]
+        if status in (400, 401):
+            _failed(client_id)
+        return response
+
+    @staticmethod
+    def _grant():
         grant_type = request.form.get("grant_type")
         if grant_type in ("authorization_code", "refresh_token"):
             return _provider().server.create_token_response()
@@ -51,6 +68,26 @@ class Token(MethodView):
                              "Use authorization_code, refresh_token or client_credentials.")
         body = clients.token(cursor(), _provider().issuer, *_client_credentials(), request.form.get("scope"))
         return body, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+TOKEN_WINDOW_SECONDS = 60
+
+
+def _limit(key: str, limit: int, *, count: bool = True) -> None:
+    """Refuse (429) once `key` is past its limit in this minute; `count`: this request is a hit."""
+    if count:
+        ratelimit.hit(pool(), key, limit, TOKEN_WINDOW_SECONDS)
+    else:
+        ratelimit.check(pool(), key, limit, TOKEN_WINDOW_SECONDS)
+
+
+def _failed(client_id: str) -> None:
+    """A failed attempt counts against the client: guessing its secret runs into the limit."""
+    try:
+        ratelimit.hit(pool(), f"token:failed:{client_id}", current.settings().token_failure_limit,
+                      TOKEN_WINDOW_SECONDS)
+    except TooManyRequests:
+        pass  # this request is refused already; the next one meets the limit
 
 
 @blp.route("/oauth/revoke")

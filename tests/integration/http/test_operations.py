@@ -105,7 +105,17 @@ def test_the_api_docs_work_offline_their_swagger_ui_served_by_the_service(client
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "/docs/assets/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"] and "<script>" not in html  # none inline
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/docs/assets/docs.js").status_code == 200
     script = client.get("/docs/assets/swagger-ui-bundle.js")
     assert script.status_code == 200 and script.mimetype in ("application/javascript", "text/javascript")
     assert len(script.get_data()) > 100_000  # the real bundle, not a placeholder
     assert client.get("/docs/assets/swagger-ui.css").status_code == 200
+
+
+def test_every_answer_is_never_sniffed_never_framed_and_runs_nothing(client, tokens):
+    for answer in (client.get("/healthz"), client.get("/notes", headers=tokens.coordinator()), client.get("/nowhere"),
+                   client.get("/openapi.json")):
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"

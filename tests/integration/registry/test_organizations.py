@@ -171,3 +171,12 @@ def test_cursor_pagination_walks_every_organization_once(client, tokens, create_
         if not cursor:
             break
     assert pages == 5 and len(seen) == 23 and set(seen) == made
+
+
+def test_the_next_page_link_is_built_from_the_configured_address_not_the_host_header(client, tokens, settings,
+                                                                                    create_organization):
+    for _ in range(3):
+        create_organization()
+    answer = client.get("/organizations?limit=1", headers={**tokens.coordinator(), "Host": "attacker.example"})
+    link = answer.headers["Link"]
+    assert link.startswith(f"<{settings.registry_url.rstrip('/')}/organizations?") and "attacker" not in link
