@@ -113,6 +113,13 @@ def visibility_condition(principal: Principal | None) -> tuple[str, tuple]:
     return f"({live} OR organizer_ids && %s::uuid[])", (mine, mine, mine, mine, managed)
 
 
+def managed_condition(principal: Principal) -> tuple[str, tuple]:
+    """can_manage as an SQL condition (with its parameters): the events a caller may manage, drafts included."""
+    if principal.is_coordinator:
+        return "TRUE", ()
+    return "organizer_ids && %s::uuid[]", (sorted(_administered(principal)),)
+
+
 def _visible_levels(principal: Principal | None) -> str:
     return ", ".join(["'public'"] + (["'members'"] if is_community_member(principal) else []))
 

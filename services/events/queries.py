@@ -34,7 +34,44 @@ def events(cur, filters: dict, visible: tuple[str, tuple], cursor, limit: int) -
         org = filters["organization_id"]
         conditions.append(("(organizer_ids @> ARRAY[%s]::uuid[] OR host_id = %s OR partner_ids @> ARRAY[%s]::uuid[])",
                            (org, org, org)))
+    conditions += [(f"{_SEARCHED} LIKE %s ESCAPE '\\'", (*_FOLDING, f"%{_escaped(word)}%"))
+                   for word in search_words(filters.get("q", ""))]
     return rows.page(cur, "events", conditions, EVENT_ORDER, cursor, limit)
+
+
+# A search finds words in an event's title and description, in either language, whatever the
+# case and whether or not they were typed with Turkish letters (or Irish and German ones).
+_FOLDING = ("çğıöşüâîûáéíóúäëïàèìòù", "cgiosuaiuaeiouaeiaeiou")
+_SEARCHED = ("translate(lower(concat_ws(' ', title->>'tr', title->>'en', description->>'tr', description->>'en')),"
+             " %s, %s)")
+MAX_SEARCH_WORDS = 8
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, folded as _SEARCHED folds the events' texts."""
+    folded = text.replace("İ", "i").replace("I", "i").lower().translate(str.maketrans(*_FOLDING))
+    return list(dict.fromkeys(folded.split()))[:MAX_SEARCH_WORDS]
+
+
+def _escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def managed_events(cur, filters: dict, managed: tuple[str, tuple], cursor, limit: int) -> list[dict]:
+    """The events the `managed` condition lets the caller manage, latest start first (the
+    events_order index read backwards); `cursor` is the (starts_at, id) of the last one seen."""
+    condition, params = managed
+    clauses, values = [condition], list(params)
+    if "status" in filters:
+        clauses.append("status = %s")
+        values.append(filters["status"])
+    if cursor:
+        rows.keyset(EVENT_ORDER, cursor)  # refuses a cursor of another listing
+        clauses.append("(starts_at, id) < (%s, %s)")
+        values.extend(cursor)
+    cur.execute(f"SELECT * FROM events WHERE {' AND '.join(clauses)} "  # noqa: S608 (fixed pieces)
+                "ORDER BY starts_at DESC, id DESC LIMIT %s", (*values, limit + 1))
+    return cur.fetchall()
 
 
 def is_registered(cur, event_id, person_id) -> bool:
@@ -149,6 +186,18 @@ def ranking(cur, status: str, limit: int) -> list[dict]:
     return cur.fetchall()
 
 
+def votes_of(cur, topic_ids, organization_ids) -> dict:
+    """topic id → the organizations among `organization_ids` that voted for it."""
+    if not topic_ids or not organization_ids:
+        return {}
+    cur.execute("SELECT topic_id, organization_id FROM topic_votes WHERE topic_id = ANY(%s::uuid[]) "
+                "AND organization_id = ANY(%s::uuid[]) ORDER BY organization_id", (list(topic_ids), sorted(organization_ids)))
+    found: dict = {}
+    for row in cur.fetchall():
+        found.setdefault(row["topic_id"], []).append(row["organization_id"])
+    return found
+
+
 def series(cur, cursor, limit: int) -> list[dict]:
     return rows.page(cur, "series", [], CREATED_ORDER, cursor, limit)
 
@@ -177,6 +226,15 @@ def organizations(cur, ids) -> dict[str, dict]:
 
 def person(cur, person_id) -> dict | None:
     return rows.get(cur, "people", person_id)
+
+
+def people_names(cur, ids) -> dict[str, str]:
+    """id (as text) → full name of these people, as the events service knows them."""
+    wanted = sorted({str(i) for i in ids if i})
+    if not wanted:
+        return {}
+    cur.execute("SELECT id::text AS id, full_name FROM people WHERE id = ANY(%s::uuid[])", (wanted,))
+    return {row["id"]: row["full_name"] for row in cur.fetchall()}
 
 
 def is_member(cur, person_id, organization_id) -> bool:

@@ -133,7 +133,7 @@ class EventOut(EventFields):
     local_times = fields.List(fields.Nested(LocalTime))
     organization_names = fields.Dict(keys=fields.String(), values=fields.String(),
                                      metadata={"description": "id → name of the organizations the event names "
-                                                              "(organizers, host, partners, invited)"})
+                                                              "(organizers, host, partners, invited, the speakers')"})
     online_url = fields.String(allow_none=True, metadata={"description": "shown to registered people and organizers"})
     version = fields.Integer()
     created_at = fields.DateTime()
@@ -154,6 +154,13 @@ class EventQuery(PageArgsSchema):
     ids = fields.List(fields.UUID(), data_key="id", validate=validate.Length(max=100),
                       metadata={"description": "only these events (repeat the parameter: ?id=…&id=…)"})
     tz = fields.String(validate=zone_name, metadata={"description": "also show the times in this zone"})
+    q = fields.String(validate=validate.Length(min=1, max=200),
+                      metadata={"description": "words of the title or description (every word must appear; "
+                                               "case and Turkish letters do not matter)"})
+
+
+class ManagedEventQuery(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
 
 
 class EventCancel(Schema):
@@ -196,6 +203,8 @@ class RegistrationOut(Schema):
     event_id = fields.UUID()
     person_id = fields.UUID()
     organization_id = fields.UUID()
+    person_name = fields.String(metadata={"description": "in lists: the person's name"})
+    organization_name = fields.String(metadata={"description": "in lists: the organization's name"})
     status = fields.String()
     waitlist_position = fields.Integer(allow_none=True)
     attendance = fields.String(allow_none=True)
@@ -233,6 +242,7 @@ class FeedbackOut(FeedbackIn):
     id = fields.UUID()
     event_id = fields.UUID()
     person_id = fields.UUID()
+    person_name = fields.String(metadata={"description": "for organizers: who gave it"})
     created_at = fields.DateTime()
 
 
@@ -241,6 +251,7 @@ class FeedbackSummary(Schema):
     average_rating = fields.Float(allow_none=True)
     quotes = fields.List(fields.Dict(), metadata={"description": "comments their authors agreed to have quoted"})
     items = fields.List(fields.Nested(FeedbackOut), metadata={"description": "every answer, for organizers only"})
+    mine = fields.Nested(FeedbackOut, allow_none=True, metadata={"description": "the caller's own answer, if any"})
 
 
 class TopicIn(Schema):
@@ -254,6 +265,8 @@ class TopicOut(TopicIn):
     id = fields.UUID()
     status = fields.String()
     votes = fields.Integer()
+    organization_name = fields.String(allow_none=True, metadata={"description": "the proposing organization's name"})
+    voted_by = fields.List(fields.UUID(), metadata={"description": "the caller's organizations that voted for it"})
     event_id = fields.UUID(allow_none=True)
     proposed_by = fields.String()
     version = fields.Integer()
@@ -304,6 +317,9 @@ class PlacementPatch(Schema):
 
 class PlacementOut(PlacementIn):
     id = fields.UUID()
+    participant_name = fields.String()
+    organization_names = fields.Dict(keys=fields.String(), values=fields.String(),
+                                     metadata={"description": "id → name of the home and host organizations"})
     status = fields.String()
     version = fields.Integer()
     created_at = fields.DateTime()

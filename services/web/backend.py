@@ -62,6 +62,21 @@ class Backend:
     def patch(self, service: str, path: str, body: dict, etag: str) -> requests.Response:
         return self.call("PATCH", service, path, json=body, headers={"If-Match": etag})
 
+    def stream(self, method: str, service: str, path: str, *, headers: dict | None = None,
+               body=None) -> requests.Response:
+        """A call whose bodies flow through rather than being held: `body` an iterable of chunks
+        (sent with its `len()` as Content-Length if it has one, else chunked), the answer's body
+        left unread for the caller to pass on and close. A 416 comes back as an answer, for the
+        browser to read; other refusals are raised as by `call`."""
+        response = _http().request(method, self.url(service, path), data=body, stream=True, timeout=TIMEOUT,
+                                   headers=self._headers({"Accept": "*/*", **(headers or {})}))
+        if response.status_code >= 400 and response.status_code != 416:
+            with response:
+                if response.status_code == 401 and self.token:
+                    raise SignedOut()
+                raise ApiProblem(response.status_code, _problem(response))
+        return response
+
 
 def _problem(response: requests.Response) -> dict:
     try:

@@ -21,6 +21,11 @@ _PATTERNS = [
      lazy_gettext("From %(min)s to %(max)s.")),
     (re.compile(r"^Must be greater than or equal to (?P<min>\S+)\.$"), lazy_gettext("At least %(min)s.")),
     (re.compile(r"^Must be less than or equal to (?P<max>\S+)\.$"), lazy_gettext("At most %(max)s.")),
+    # shared/outbound.py's refusals of a URL (webhooks, calendar feeds)
+    (re.compile(r"^(?P<host>\S+) resolves to (?P<address>\S+), an internal address; "
+                r"only public hosts are reached\.$"),
+     lazy_gettext("%(host)s is an internal address (%(address)s): only public hosts are reached.")),
+    (re.compile(r"^The host (?P<host>\S+) does not resolve: .*$"), lazy_gettext("The host %(host)s could not be found.")),
 ]
 # marshmallow's fixed messages, marked for the catalog (gettext(text) finds them at run time)
 FIXED = [

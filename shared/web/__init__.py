@@ -66,6 +66,7 @@ def in_language(code: str) -> str:
 def csp(form_targets) -> str:
     forms = " ".join(["'self'", *sorted(set(form_targets))])
     return ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            "media-src 'self'; "  # the archive's recordings and their captions, played in the page
             f"form-action {forms}; frame-ancestors 'none'; base-uri 'none'")
 
 

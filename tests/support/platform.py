@@ -5,6 +5,8 @@ and the web app registered at the registry as its client."""
 from __future__ import annotations
 
 import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -57,6 +59,7 @@ class Platform:
         for pool in self.pools.values():
             pool.close()
         self.smtp.stop()
+        shutil.rmtree(self.settings.archive_dir, ignore_errors=True)
 
 
 def start(base: Settings, postgres_url: str, tag: str) -> Platform:
@@ -71,8 +74,10 @@ def start(base: Settings, postgres_url: str, tag: str) -> Platform:
         archive_url=urls["archive"], web_url=urls["web"], public_url=urls["notifications"],
         smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_starttls=False,
         web_secret=secrets.token_urlsafe(32), web_client_secret=secrets.token_urlsafe(32),
+        archive_dir=tempfile.mkdtemp(prefix="birlikte-web-archive-"),  # the recordings uploaded go with the run
         # every test's browser comes from 127.0.0.1, and the demo people sign in many times a run
-        sign_in_client_limit=100_000, sign_in_limit=100_000)
+        sign_in_client_limit=100_000, sign_in_limit=100_000,
+        webhook_allow_private=True)  # the tests' partner systems listen on 127.0.0.1
     list(ops.migrate_services(settings))
     list(ops.declare_topology(settings))
     platform = Platform(settings, smtp, urls)

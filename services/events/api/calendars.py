@@ -17,11 +17,12 @@ from cachetools import LRUCache
 from flask import Response, request, url_for
 from flask.views import MethodView
 
-from shared.auth.flask import current_principal
+from shared.auth.flask import current_principal, optional_principal
 from shared.errors import NotFound
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from services.events import access, queries, times
+from services.events.api.events import load_visible
 from services.events.operations import calendar_tokens
 from services.events.schemas import CalendarLink
 
@@ -66,11 +67,15 @@ def _calendar(rows: list[dict], name: str, language: str, *, with_links: bool) -
     return calendar.to_ical()
 
 
+def _language() -> str:
+    return request.args["lang"] if request.args.get("lang") in ("tr", "en") else "en"
+
+
 def _feed(where: str, params: tuple, name: str, *, with_links: bool = False, extra_tag: str = "") -> Response:
     """Answer 304 when the client's ETag still matches (one aggregate query), else the feed."""
     cur = cursor()
     summary = queries.calendar_summary(cur, where, params)
-    language = request.args.get("lang", "en") if request.args.get("lang") in ("tr", "en") else "en"
+    language = _language()
     tag = hashlib.sha256(f"{summary['n']}|{summary['latest']}|{summary['versions']}|{language}|{extra_tag}".encode()
                          ).hexdigest()[:32]
     headers = {"ETag": f'"{tag}"', "Cache-Control": "private, max-age=300"}
@@ -91,6 +96,20 @@ class PublicCalendar(MethodView):
     def get(self):
         """The community's public events (no token needed)."""
         return _feed(queries.PUBLIC_CALENDAR, (), "Birlikte")
+
+
+@blp.route("/events/<uuid:event_id>.ics")
+class EventCalendar(MethodView):
+    def get(self, event_id):
+        """One event as an iCalendar file ("add to calendar"), for whoever may see the event; its
+        online link only for the people registered and its organizers."""
+        cur = cursor()
+        event, registered = load_visible(cur, event_id)
+        with_link = registered or access.can_manage(optional_principal(), event)
+        body = _calendar([event], "Birlikte", _language(), with_links=with_link)
+        return Response(body, mimetype="text/calendar", headers={
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": f'attachment; filename="birlikte-{str(event_id)[:8]}.ics"'})
 
 
 @blp.route("/calendars/organizations/<uuid:organization_id>.ics")

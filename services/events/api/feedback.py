@@ -14,14 +14,16 @@ from services.events.schemas import FeedbackIn, FeedbackOut, FeedbackSummary
 blp = Blueprint("feedback", __name__, url_prefix="/events", description="Feedback from attendees.")
 
 
-def _summary(answers: list[dict], for_organizers: bool) -> dict:
+def _summary(cur, answers: list[dict], viewer, for_organizers: bool) -> dict:
     ratings = [a["rating"] for a in answers]
+    names = queries.people_names(cur, [a["person_id"] for a in answers]) if for_organizers else {}
     return {
         "count": len(answers),
         "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
         "quotes": [{"rating": a["rating"], "comment": a["comment"]}
                    for a in answers if a["consent_to_quote"] and a["comment"]],
-        "items": answers if for_organizers else [],
+        "items": [{**a, "person_name": names.get(str(a["person_id"]), "")} for a in answers] if for_organizers else [],
+        "mine": next((a for a in answers if viewer is not None and a["person_id"] == viewer), None),
     }
 
 
@@ -29,11 +31,13 @@ def _summary(answers: list[dict], for_organizers: bool) -> dict:
 class Feedback(MethodView):
     @blp.response(200, FeedbackSummary)
     def get(self, event_id):
-        """The count and average, the comments their authors let us quote; every answer for organizers."""
+        """The count and average, the comments their authors let us quote, your own answer; every answer
+        (with its author's name) for organizers."""
         principal = current_principal()
         cur = cursor()
         event, _ = load_visible(cur, event_id)
-        return _summary(queries.feedback(cur, event_id), access.can_manage(principal, event))
+        return _summary(cur, queries.feedback(cur, event_id), access.person_of(principal),
+                        access.can_manage(principal, event))
 
     @blp.arguments(FeedbackIn)
     @blp.response(201, FeedbackOut)

@@ -19,6 +19,16 @@ from services.events.schemas import PlacementIn, PlacementOut, PlacementPatch, P
 blp = Blueprint("placements", __name__, url_prefix="/placements", description="Study-visit placements.")
 
 
+def named(cur, found: list[dict]) -> list[dict]:
+    """Placements with the names of their participants and organizations (one query each)."""
+    people = queries.people_names(cur, [p["participant_id"] for p in found])
+    organizations = queries.organization_names(
+        cur, {str(p[k]) for p in found for k in ("home_organization_id", "host_organization_id")})
+    return [{**p, "participant_name": people.get(str(p["participant_id"]), ""),
+             "organization_names": {str(p[k]): organizations.get(str(p[k]), "")
+                                    for k in ("home_organization_id", "host_organization_id")}} for p in found]
+
+
 @blp.route("")
 class Placements(MethodView):
     @blp.arguments(PlacementQuery, location="query")
@@ -26,9 +36,10 @@ class Placements(MethodView):
     def get(self, args):
         """Placements of your organizations (as home or host) and your own; all for coordinators."""
         principal = current_principal()
-        found = queries.placements(cursor(), args, access.visible_placements(principal), principal.subject,
+        cur = cursor()
+        found = queries.placements(cur, args, access.visible_placements(principal), principal.subject,
                                    cursor_of(args), args["limit"])
-        return paginate(found, args["limit"], queries.PLACEMENT_ORDER)
+        return paginate(named(cur, found), args["limit"], queries.PLACEMENT_ORDER)
 
     @blp.arguments(PlacementIn)
     @blp.response(201, PlacementOut)
@@ -45,9 +56,10 @@ class Placements(MethodView):
 class Placement(MethodView):
     @blp.response(200, PlacementOut)
     def get(self, placement_id):
-        row = rows.load(cursor(), "placements", placement_id, "placement")
+        cur = cursor()
+        row = rows.load(cur, "placements", placement_id, "placement")
         access.require_can_see_placement(current_principal(), row)
-        return answer_read(row)
+        return answer_read(named(cur, [row])[0])
 
     @blp.arguments(PlacementPatch)
     @blp.response(200, PlacementOut)

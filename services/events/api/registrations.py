@@ -34,8 +34,13 @@ def _registrant(principal: Principal, data: dict) -> tuple:
 
 
 def _page(cur, found: list[dict], limit: int):
-    return paginate([shape.registration(r, queries.waitlist_position(cur, r)) for r in found], limit,
-                    queries.REGISTRATION_ORDER)
+    """A page of registrations with the names of their people and organizations (one query each)."""
+    people = queries.people_names(cur, [r["person_id"] for r in found])
+    organizations = queries.organization_names(cur, {str(r["organization_id"]) for r in found})
+    return paginate([{**shape.registration(r, queries.waitlist_position(cur, r)),
+                      "person_name": people.get(str(r["person_id"]), ""),
+                      "organization_name": organizations.get(str(r["organization_id"]), "")} for r in found],
+                    limit, queries.REGISTRATION_ORDER)
 
 
 @blp.route("/<uuid:event_id>/registrations")

@@ -28,6 +28,19 @@ def _member() -> Principal:
     return principal
 
 
+def _shaped(cur, principal: Principal, found: list[dict]) -> list[dict]:
+    """Topics as answered: the proposer's name and which of the caller's organizations voted
+    (two queries for the whole list)."""
+    names = queries.organization_names(cur, {str(t["organization_id"]) for t in found})
+    votes = queries.votes_of(cur, [t["id"] for t in found], access.organizations_of(principal))
+    return [{**t, "organization_name": names.get(str(t["organization_id"])), "voted_by": votes.get(t["id"], [])}
+            for t in found]
+
+
+def _one(cur, principal: Principal, topic: dict) -> dict:
+    return _shaped(cur, principal, [topic])[0]
+
+
 def _voting_organization(principal: Principal, data: dict) -> str:
     """The organization named, if the caller belongs to it; else the caller's one organization."""
     if data.get("organization_id") is not None:
@@ -45,10 +58,9 @@ class Topics(MethodView):
     @blp.arguments(TopicQuery, location="query")
     @blp.response(200, page_of(TopicOut))
     def get(self, args):
-        _member()
-        found = queries.topics(cursor(), args, cursor_of(args),
-                               args["limit"])
-        return paginate(found, args["limit"], queries.CREATED_ORDER)
+        principal = _member()
+        found = queries.topics(cursor(), args, cursor_of(args), args["limit"])
+        return paginate(_shaped(cursor(), principal, found), args["limit"], queries.CREATED_ORDER)
 
     @blp.arguments(TopicIn)
     @blp.response(201, TopicOut)
@@ -58,7 +70,7 @@ class Topics(MethodView):
         principal = _member()
         access.require_can_propose_for(principal, data["organization_id"])
         row = topics.propose(cursor(), principal, data)
-        return created(row, "topics.Topic", topic_id=row["id"])
+        return created(_one(cursor(), principal, row), "topics.Topic", topic_id=row["id"])
 
 
 @blp.route("/ranking")
@@ -67,16 +79,16 @@ class Ranking(MethodView):
     @blp.response(200, TopicOut(many=True))
     def get(self, args):
         """The most requested topics: most votes first, earlier proposals first on a tie."""
-        _member()
-        return queries.ranking(cursor(), args["status"], args["limit"])
+        principal = _member()
+        return _shaped(cursor(), principal, queries.ranking(cursor(), args["status"], args["limit"]))
 
 
 @blp.route("/<uuid:topic_id>")
 class Topic(MethodView):
     @blp.response(200, TopicOut)
     def get(self, topic_id):
-        _member()
-        return answer_read(rows.load(cursor(), "topics", topic_id, "topic"))
+        principal = _member()
+        return answer_read(_one(cursor(), principal, rows.load(cursor(), "topics", topic_id, "topic")))
 
 
 @blp.route("/<uuid:topic_id>/votes")
@@ -87,7 +99,7 @@ class Votes(MethodView):
         """Vote for a topic on behalf of your organization (once per organization)."""
         principal = _member()
         organization = _voting_organization(principal, data)
-        return answer(topics.vote(cursor(), principal, topic_id, organization), 201)
+        return answer(_one(cursor(), principal, topics.vote(cursor(), principal, topic_id, organization)), 201)
 
 
 @blp.route("/<uuid:topic_id>/votes/<uuid:organization_id>")

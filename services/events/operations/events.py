@@ -103,23 +103,23 @@ def check_times(event: dict) -> None:
     """An event ends after it starts; its registration window closes before it ends."""
     if event["ends_at"] <= event["starts_at"]:
         raise Invalid("End before start", "An event must end after it starts.",
-                      errors={"ends_at": ["Must be after starts_at."]})
+                      errors={"ends_at": ["The end must be after the start."]})
     opens, closes = event.get("registration_opens_at"), event.get("registration_closes_at")
     if opens and closes and closes <= opens:
         raise Invalid("Registration window is empty", "Registration must close after it opens.",
-                      errors={"registration_closes_at": ["Must be after registration_opens_at."]})
+                      errors={"registration_closes_at": ["Registration must close after it opens."]})
     if closes and closes > event["ends_at"]:
         raise Invalid("Registration closes after the event", "Registration must close by the end of the event.",
-                      errors={"registration_closes_at": ["Must not be after ends_at."]})
+                      errors={"registration_closes_at": ["Registration must close by the end of the event."]})
 
 
 def check_publishable(event: dict) -> None:
     """What a scheduled event needs: a place to be, and a future to happen in."""
     missing = {}
     if event["format"] in ("in_person", "hybrid") and not event.get("venue"):
-        missing["venue"] = [f"A {event['format'].replace('_', '-')} event needs a venue."]
+        missing["venue"] = ["An event in person needs a venue."]
     if event["format"] in ("online", "hybrid") and not event.get("online_url"):
-        missing["online_url"] = [f"An {event['format']} event needs its online link."]
+        missing["online_url"] = ["An online event needs its link."]
     if missing:
         raise Invalid("Event is not complete", "Some fields a scheduled event needs are missing; see errors.",
                       errors=missing)
@@ -132,7 +132,7 @@ def check_capacity(event: dict) -> None:
     if event.get("capacity") is not None and event["capacity"] < event["registered_count"]:
         raise Conflict("Capacity below registrations",
                        f"{event['registered_count']} people are registered; the capacity cannot go below that.",
-                       errors={"capacity": [f"Must be at least {event['registered_count']}."]})
+                       errors={"capacity": [f"Must be greater than or equal to {event['registered_count']}."]})
 
 
 def _check_series(cur, series_id) -> None:

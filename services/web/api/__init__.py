@@ -62,8 +62,9 @@ def unread() -> int:
 
 
 def inbox_count() -> int:
+    """One bounded call: the notifications service counts."""
     try:
-        return int(backend().get("notifications", "/me/notifications", unread="true", limit=1).get("unread", 0))
+        return int(backend().get("notifications", "/inbox/unread-count").get("unread", 0))
     except ApiProblem:
         return 0  # the navigation never fails a page
 

@@ -83,6 +83,19 @@ def id_token(settings: Settings, session: dict) -> str | None:
     return store.unseal(settings, session["tokens"]).get("id_token")
 
 
+def show_person(cur, person_id, *, name: str, language: str, time_zone: str) -> None:
+    """The person changed their name, language or time zone at the registry: every browser they are
+    signed in on shows the new ones from its next page (sign-in copied them from the ID token)."""
+    cur.execute("UPDATE sessions SET name = %s, language = %s, time_zone = %s WHERE person_id = %s",
+                (name, language, time_zone, person_id))
+
+
+def renew_soon(cur, session_id) -> None:
+    """The person's claims changed (they joined an organization): the next page renews the access
+    token, which then names it."""
+    cur.execute("UPDATE sessions SET access_expires_at = now() WHERE id = %s", (session_id,))
+
+
 def end(cur, session_id) -> None:
     cur.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
 

@@ -1,0 +1,1 @@
+"""The web app's WTForms forms, one module per area of pages."""
