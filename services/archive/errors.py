@@ -23,8 +23,10 @@ class ChecksumMismatch(Invalid):
 
 
 class ConsentMissing(Conflict):
-    """Speakers on a recording who have not agreed to be recorded, by name."""
+    """Speakers on a recording who have not agreed to be recorded, by name (also as the answer's
+    `speakers_without_consent`, for a page to say it in its reader's language)."""
 
     def __init__(self, names: list[str]):
         super().__init__("Consent missing", "Every speaker on a recording must have consented to being recorded: "
-                         + ", ".join(names) + ".", errors={"speakers": [f"No consent from {name}." for name in names]})
+                         + ", ".join(names) + ".", errors={"speakers": [f"No consent from {name}." for name in names]},
+                         speakers_without_consent=names)

@@ -109,6 +109,13 @@ def takes_part(cur, person: uuid.UUID | None, event_ids: list) -> bool:
     return cur.fetchone() is not None
 
 
+def event_recording(cur, event_id) -> dict | None:
+    """The event's first recording, if it has one (made from it, or added by someone)."""
+    cur.execute("SELECT * FROM items WHERE type = 'recording' AND event_ids @> ARRAY[%s]::uuid[] "
+                "ORDER BY created_at, id LIMIT 1", (event_id,))
+    return cur.fetchone()
+
+
 def consenting(cur, person_ids: list[str]) -> set[str]:
     """Those of the people who are active and agreed to be recorded."""
     cur.execute("SELECT id::text AS id FROM people "

@@ -33,6 +33,12 @@ def put_captions(cur, item_id, language: str, received: Received) -> None:
                 (item_id, language, received.key, received.size, received.sha256))
 
 
+def lock_event_recordings(cur, event_id) -> None:
+    """Until the transaction ends, be the only one deciding whether the event has its recording
+    (the draft its completion leaves, the demo's): two at once would each find none and add one."""
+    cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"archive.recording:{event_id}",))
+
+
 def delete_event_draft(cur, event_id) -> None:
     """The event's automatic draft recording, if it is still a draft without a file."""
     cur.execute("DELETE FROM items WHERE created_by = %s AND status = 'draft' AND file_key IS NULL "

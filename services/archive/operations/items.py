@@ -63,8 +63,11 @@ def withdraw(cur, actor: Principal, item_id, precondition: Precondition) -> dict
 def draft_recording(cur, actor: Principal, event: dict) -> dict | None:
     """The draft an online or hybrid event leaves when it completes, waiting for its file; a
     safe-space (invitation-only) meeting's stays with its participants. None when the event was
-    not online, or its draft exists already."""
+    not online, or it has a recording already (its draft, or one someone added)."""
     if event["format"] not in ("online", "hybrid"):
+        return None
+    store.lock_event_recordings(cur, event["id"])
+    if queries.event_recording(cur, event["id"]) is not None:
         return None
     row = rows.insert(cur, "items", store.to_db({
         "type": "recording", "media": "video", "title": event["title"],

@@ -143,3 +143,14 @@ def test_an_online_event_completing_leaves_a_draft_recording_and_a_cancelled_one
     assert client.get(f"/items?event_id={in_person['id']}", headers=tokens.coordinator()).get_json()["items"] == []
     feed.event(org, "cancelled", id=safe["id"], status="cancelled", version=3)
     assert client.get(f"/items?event_id={safe['id']}", headers=tokens.coordinator()).get_json()["items"] == []
+
+
+def test_an_event_that_has_its_recording_already_leaves_no_draft_when_it_completes(client, tokens, feed):
+    org = str(uuid.uuid4())
+    event = feed.event(org)
+    added = client.post("/items", json=item_body(org, type="recording", media="video", event_ids=[event["id"]]),
+                        headers=tokens.coordinator())
+    assert added.status_code == 201, added.get_json()
+    feed.event(org, "completed", id=event["id"], status="completed", version=2)
+    found = client.get(f"/items?event_id={event['id']}", headers=tokens.coordinator()).get_json()["items"]
+    assert [i["id"] for i in found] == [added.get_json()["id"]]
