@@ -7,7 +7,7 @@ be UUIDs, and such a caller is simply not known here.
 from __future__ import annotations
 
 from shared import rows
-from shared.errors import NotFound
+from shared.errors import NotFound, not_found
 from services.notifications.errors import PersonNotKnownYet
 
 CREATED_ORDER = ["created_at", "id"]
@@ -24,11 +24,12 @@ def person(cur, subject, *, for_update: bool = False) -> dict:
     return row
 
 
-def inbox(cur, subject, unread_only: bool, cursor, limit: int) -> list[dict]:
-    """A person's in-app notifications, newest first (CREATED_ORDER descending), limit + 1 of them."""
+def inbox(cur, subject, unread: bool | None, cursor, limit: int) -> list[dict]:
+    """A person's in-app notifications, newest first (CREATED_ORDER descending), limit + 1 of them:
+    all, or only the unread (`unread` True) or only the read ones (False)."""
     clauses, params = ["recipient_id::text = %s", "channel = 'in_app'"], [subject]
-    if unread_only:
-        clauses.append("read_at IS NULL")
+    if unread is not None:
+        clauses.append("read_at IS NULL" if unread else "read_at IS NOT NULL")
     if cursor:
         clause, values = rows.keyset(CREATED_ORDER, cursor)
         clauses.append(clause.replace(">", "<", 1))  # descending: rows before the cursor
@@ -98,14 +99,23 @@ def mail_recipients(cur, recipient_ids: list) -> dict:
 
 # --- Webhook subscriptions and deliveries -----------------------------------------------------
 
-def subscriptions(cur, organizations: list[str] | None, cursor, limit: int) -> list[dict]:
-    """The subscriptions of `organizations` (None: all), oldest first."""
-    conditions = [] if organizations is None else [("organization_id = ANY(%s::uuid[])", (organizations,))]
+def subscriptions(cur, organizations: list[str] | None, organization_id, cursor, limit: int) -> list[dict]:
+    """The subscriptions of `organizations` (None: all), of `organization_id` only if given,
+    oldest first; deleted ones are no one's."""
+    conditions = [("status <> 'deleted'", ())]
+    if organizations is not None:
+        conditions.append(("organization_id = ANY(%s::uuid[])", (organizations,)))
+    if organization_id:
+        conditions.append(("organization_id = %s", (organization_id,)))
     return rows.page(cur, "webhook_subscriptions", conditions, CREATED_ORDER, cursor, limit)
 
 
-def subscription(cur, subscription_id) -> dict:
-    return rows.load(cur, "webhook_subscriptions", subscription_id, "webhook subscription")
+def subscription(cur, subscription_id, *, for_update: bool = False) -> dict:
+    """A subscription that is not deleted (a deleted one is not found)."""
+    row = rows.get(cur, "webhook_subscriptions", subscription_id, for_update=for_update)
+    if row is None or row["status"] == "deleted":
+        raise not_found("webhook subscription", subscription_id)
+    return row
 
 
 def active_subscriptions(cur, organizations: set[str]) -> list[dict]:
@@ -128,12 +138,21 @@ def event_organizers(cur, event_id) -> list:
     return event["organizer_ids"] if event else []
 
 
-def deliveries(cur, subscription_id, status: str | None, cursor, limit: int) -> list[dict]:
-    """A subscription's delivery log, oldest first; only those of `status`, if given."""
-    conditions = [("subscription_id = %s", (subscription_id,))]
+def deliveries(cur, subscription_id, status: str | None, cursor, limit: int, *, newest_first: bool = False
+               ) -> list[dict]:
+    """A subscription's delivery log, oldest first (or newest first); only those of `status`, if given."""
+    clauses, params = ["subscription_id = %s"], [subscription_id]
     if status:
-        conditions.append(("status = %s", (status,)))
-    return rows.page(cur, "webhook_deliveries", conditions, CREATED_ORDER, cursor, limit)
+        clauses.append("status = %s")
+        params.append(status)
+    if cursor:
+        clause, values = rows.keyset(CREATED_ORDER, cursor)
+        clauses.append(clause.replace(">", "<", 1) if newest_first else clause)
+        params += values
+    direction = "DESC" if newest_first else "ASC"
+    cur.execute(f"SELECT * FROM webhook_deliveries WHERE {' AND '.join(clauses)} "  # noqa: S608 (fixed clauses)
+                f"ORDER BY created_at {direction}, id {direction} LIMIT %s", [*params, limit + 1])
+    return cur.fetchall()
 
 
 def delivery(cur, subscription_id, delivery_id) -> dict:

@@ -7,7 +7,9 @@ from shared.paging import PageArgsSchema
 from shared.schemas import Patch
 from services.notifications.render import KINDS
 
-TAG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{1,59}$")
+TAG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{1,59}$",
+                      error="A topic is 2 to 60 lowercase letters, digits, _ or -, e.g. workers_rights.")
+CHANNELS = ("email", "in_app")
 # Partners subscribe to what the events service says about events and registrations.
 PATTERN = validate.Regexp(r"^events\.(event|registration|\*|#)(\.([a-z_]+|\*|#))*\Z",
                           error="An events.event or events.registration message type or pattern, "
@@ -17,7 +19,8 @@ PATTERN = validate.Regexp(r"^events\.(event|registration|\*|#)(\.([a-z_]+|\*|#))
 # --- The inbox --------------------------------------------------------------------------------
 
 class InboxQuery(PageArgsSchema):
-    unread = fields.Boolean(load_default=False, metadata={"description": "only what is not read yet"})
+    unread = fields.Boolean(load_default=None, metadata={
+        "description": "true: only what is not read yet; false: only what is read; left out: all"})
 
 
 class InboxItem(Schema):
@@ -27,6 +30,7 @@ class InboxItem(Schema):
     body_text = fields.String(data_key="body")
     language = fields.String()
     event_id = fields.UUID(allow_none=True)
+    link = fields.String(allow_none=True, metadata={"description": "the web app's page it is about"})
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
 
@@ -41,10 +45,18 @@ class ReadAll(Schema):
 
 # --- Preferences ------------------------------------------------------------------------------
 
+def _channel():
+    return fields.String(validate=validate.OneOf(CHANNELS))
+
+
 class Preferences(Schema):
     """What a person wants to be told, and how."""
 
-    channels = fields.List(fields.String(validate=validate.OneOf(("email", "in_app"))))
+    channels = fields.List(_channel())
+    kind_channels = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(KINDS)), values=fields.List(_channel()),
+        metadata={"description": "the channels for one kind, where they differ from `channels`: "
+                                 '{"reminder": ["in_app"]}; [] for none'})
     digest = fields.String(validate=validate.OneOf(("immediate", "daily")),
                            metadata={"description": "daily: news by one email a day at 08:00 your time"})
     followed_topics = fields.List(fields.String(validate=TAG))
@@ -52,6 +64,8 @@ class Preferences(Schema):
     muted_kinds = fields.List(fields.String(validate=validate.OneOf(KINDS)))
     language = fields.String(dump_only=True)
     time_zone = fields.String(dump_only=True)
+    consent_contact = fields.Boolean(dump_only=True, metadata={
+        "description": "whether the person agreed to be contacted (registry profile): without it, no email at all"})
 
 
 class PreferencesPatch(Patch, Preferences):
@@ -72,6 +86,10 @@ class SubscriptionIn(Schema):
     organization_id = fields.UUID(required=True)
     url = _url(required=True)
     event_types = _event_types(required=True)
+
+
+class SubscriptionQuery(PageArgsSchema):
+    organization_id = fields.UUID(metadata={"description": "only this organization's subscriptions"})
 
 
 class SubscriptionPatch(Schema):
@@ -97,6 +115,8 @@ class SubscriptionCreated(SubscriptionOut):
 
 class DeliveryQuery(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(("pending", "sending", "delivered", "failed")))
+    order = fields.String(load_default="oldest", validate=validate.OneOf(("oldest", "newest")),
+                          metadata={"description": "newest: the latest deliveries first"})
 
 
 class Attempt(Schema):

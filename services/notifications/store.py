@@ -99,9 +99,9 @@ def add_notification(cur, values: dict) -> bool:
     """False when one with the same dedup key exists already (a redelivered message's)."""
     cur.execute(
         """INSERT INTO notifications (id, dedup_key, recipient_id, kind, channel, language, subject, body_text,
-                                      body_html, event_id, status, next_attempt_at, message_id)
+                                      body_html, event_id, link, status, next_attempt_at, message_id)
            VALUES (%(id)s, %(dedup_key)s, %(recipient_id)s, %(kind)s, %(channel)s, %(language)s, %(subject)s,
-                   %(body_text)s, %(body_html)s, %(event_id)s, %(status)s, COALESCE(%(send_at)s, now()),
+                   %(body_text)s, %(body_html)s, %(event_id)s, %(link)s, %(status)s, COALESCE(%(send_at)s, now()),
                    %(message_id)s)
            ON CONFLICT (dedup_key) DO NOTHING RETURNING id""", values)
     return cur.fetchone() is not None

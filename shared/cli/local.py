@@ -136,8 +136,9 @@ def _choose_mail(settings: Settings, state: Path, catcher_port: int | None) -> t
     directory = state / "mail"
     _controller, port = mailcatcher.start(directory, port=catcher_port,  # a daemon thread; ends with this process
                                           on_sign_in=lambda to, code: say(f"  sign-in code for {to}: {code}"))
-    return (settings.replace(smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False),
-            f"no SMTP server configured: emails are kept as .eml files in {directory}")
+    return (settings.replace(smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False, dev_mail_dir=str(directory)),
+            f"no SMTP server configured: emails are kept as .eml files in {directory}, "
+            f"listed at {settings.web_url.rstrip('/')}/dev/mail")
 
 
 def _busy_ports(host: str, port_base: int, *, with_mail: bool) -> list[int]:

@@ -3,7 +3,7 @@
 Who: coordinators, admins of the subscription's organization, and that organization's partner
 clients with the `notifications:webhooks` scope. The signing secret is in the answer to the POST
 that creates a subscription and nowhere else. The delivery log is oldest first (created_at, id),
-a cursor page at a time.
+or newest first, a cursor page at a time. A deleted subscription is not found any more.
 """
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ from shared.http import current
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
-from shared.http.idempotency import idempotent
+from shared.http.idempotency import idempotent, not_replayed
 from shared.http.pagination import cursor_of
-from shared.paging import PageArgsSchema
 from shared.http.resources import answer, answer_read, created, page_of, paginate
 from services.notifications import access, queries
 from services.notifications.operations import webhooks
 from services.notifications.schemas import (DeliveryOut, DeliveryQuery, SubscriptionCreated, SubscriptionIn,
-                                            SubscriptionOut, SubscriptionPatch)
+                                            SubscriptionOut, SubscriptionPatch, SubscriptionQuery)
 
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks",
                 description="Signed webhooks (Standard Webhooks) to partner organizations' systems.")
@@ -41,13 +40,13 @@ def _with_log(cur, delivery: dict) -> dict:
 
 @blp.route("")
 class Subscriptions(MethodView):
-    @blp.arguments(PageArgsSchema, location="query")
+    @blp.arguments(SubscriptionQuery, location="query")
     @blp.response(200, page_of(SubscriptionOut))
     def get(self, args):
-        """The subscriptions of the caller's organizations (all, for coordinators)."""
+        """The subscriptions of the caller's organizations (all, for coordinators); ?organization_id= narrows it."""
         principal = current_principal()
         access.require_webhook_reader(principal)
-        found = queries.subscriptions(cursor(), access.webhook_organizations(principal),
+        found = queries.subscriptions(cursor(), access.webhook_organizations(principal), args.get("organization_id"),
                                       cursor_of(args), args["limit"])
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 
@@ -55,10 +54,12 @@ class Subscriptions(MethodView):
     @blp.response(201, SubscriptionCreated)
     @idempotent
     def post(self, data):
-        """Subscribe a URL to message types of an organization; the signing secret is in the answer, once."""
+        """Subscribe a URL to message types of an organization; the signing secret is in the answer,
+        once: a retry with the same Idempotency-Key answers without it."""
         principal = current_principal()
         access.require_webhook_owner(principal, data["organization_id"])
         row = webhooks.subscribe(cursor(), principal, data, allow_private=current.settings().webhook_allow_private)
+        not_replayed("secret")
         return created(row, "webhooks.Subscription", subscription_id=row["id"])
 
 
@@ -77,6 +78,13 @@ class Subscription(MethodView):
         return answer(webhooks.change(cur, principal, subscription_id, changes, if_match(),
                                       allow_private=current.settings().webhook_allow_private))
 
+    @blp.response(204)
+    def delete(self, subscription_id):
+        """Delete the subscription: nothing more is delivered to it, and it is not found any more."""
+        cur = cursor()
+        principal, _ = _owned(cur, subscription_id)
+        webhooks.delete(cur, principal, subscription_id)
+
 
 @blp.route("/<uuid:subscription_id>/disable")
 class Disabling(MethodView):
@@ -94,11 +102,11 @@ class Deliveries(MethodView):
     @blp.arguments(DeliveryQuery, location="query")
     @blp.response(200, page_of(DeliveryOut))
     def get(self, args, subscription_id):
-        """The delivery log, oldest first (created_at, id), a page at a time; ?status= narrows it."""
+        """The delivery log, oldest first (created_at, id) or ?order=newest, a page at a time; ?status= narrows it."""
         cur = cursor()
         _owned(cur, subscription_id)
-        found = queries.deliveries(cur, subscription_id, args.get("status"),
-                                   cursor_of(args), args["limit"])
+        found = queries.deliveries(cur, subscription_id, args.get("status"), cursor_of(args), args["limit"],
+                                   newest_first=args["order"] == "newest")
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 
 

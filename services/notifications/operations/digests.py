@@ -6,7 +6,7 @@ import zoneinfo
 from datetime import date, datetime, time
 
 from shared.config import Settings
-from services.notifications import queries
+from services.notifications import links, queries
 from services.notifications.operations import notifications
 
 SEND_AT = time(8, 0)
@@ -37,7 +37,7 @@ def send_digests(pool, settings: Settings, now: datetime | None = None) -> int:
 def _compose(cur, settings: Settings, person: dict, day: date) -> None:
     """One email of everything held for the person, oldest first; what it holds is digested."""
     cur.execute("UPDATE notifications SET status = 'digested' WHERE recipient_id = %s AND status = 'held' "
-                "RETURNING subject, created_at", (person["id"],))
+                "RETURNING subject, link, created_at", (person["id"],))
     items = sorted(cur.fetchall(), key=lambda item: item["created_at"])
-    notifications.notify(cur, settings, person, "digest", day.isoformat(), {"items": items})
+    notifications.notify(cur, settings, person, "digest", day.isoformat(), {"items": items}, link=links.inbox(settings))
     cur.execute("UPDATE recipients SET last_digest_on = %s WHERE id = %s", (day, person["id"]))

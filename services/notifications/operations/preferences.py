@@ -4,6 +4,7 @@ person's `version` is the registry's."""
 from __future__ import annotations
 
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from shared.auth.principal import Principal
 from shared.versions import Precondition
@@ -15,6 +16,8 @@ def change(cur, actor: Principal, person_id, changes: dict, precondition: Precon
     precondition.check(current["preferences_version"])
     if not changes:
         return current
+    if "kind_channels" in changes:
+        changes = {**changes, "kind_channels": Jsonb(changes["kind_channels"])}
     assignments = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(name), sql.Placeholder(name))
                                      for name in changes)
     cur.execute(sql.SQL("UPDATE recipients SET {}, preferences_version = preferences_version + 1 "

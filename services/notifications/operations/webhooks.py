@@ -1,5 +1,5 @@
-"""Partner webhook subscriptions: subscribed (the signing secret shown once), changed, disabled
-and re-enabled by their owners; a delivery sent again on request."""
+"""Partner webhook subscriptions: subscribed (the signing secret shown once), changed, disabled,
+re-enabled and deleted by their owners; a delivery sent again on request."""
 from __future__ import annotations
 
 from shared import rows
@@ -21,7 +21,7 @@ def subscribe(cur, actor: Principal, data: dict, *, allow_private: bool) -> dict
 def change(cur, actor: Principal, subscription_id, changes: dict, precondition: Precondition, *,
            allow_private: bool) -> dict:
     """A new URL (checked again) or types, or a status; re-enabling starts a new run of failures."""
-    current = rows.load_for_change(cur, TABLE, subscription_id, "webhook subscription", precondition)
+    current = _for_change(cur, subscription_id, precondition)
     changes = rows.changed(current, changes)
     if "url" in changes:
         require_safe_url(changes["url"], allow_private)
@@ -30,8 +30,22 @@ def change(cur, actor: Principal, subscription_id, changes: dict, precondition: 
 
 def disable(cur, actor: Principal, subscription_id, precondition: Precondition) -> dict:
     """Deliveries wait until the subscription is re-enabled."""
-    current = rows.load_for_change(cur, TABLE, subscription_id, "webhook subscription", precondition)
+    current = _for_change(cur, subscription_id, precondition)
     return _apply(cur, current, rows.changed(current, {"status": "disabled"}))
+
+
+def delete(cur, actor: Principal, subscription_id) -> None:
+    """Gone for its owners and never delivered to again; the row stays for its delivery log, its
+    secret replaced by one that no one was ever shown."""
+    current = queries.subscription(cur, subscription_id, for_update=True)
+    rows.update(cur, TABLE, current["id"],
+                {"status": "deleted", "deleted_at": rows.now(), "secret": signing.new_secret()})
+
+
+def _for_change(cur, subscription_id, precondition: Precondition) -> dict:
+    current = queries.subscription(cur, subscription_id, for_update=True)
+    precondition.check(current["version"])
+    return current
 
 
 def _apply(cur, current: dict, changes: dict) -> dict:

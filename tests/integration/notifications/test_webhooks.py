@@ -362,3 +362,67 @@ def test_a_dead_workers_claim_is_taken_over_and_a_lost_claim_changes_nothing(
     with notifications_pool.connection() as conn:
         conn.execute("UPDATE webhook_deliveries SET claimed_at = clock_timestamp() WHERE id = %s", (claimed["id"],))
     assert deliveries.attempt(notifications_pool, settings, claimed) == 0 and len(partner.received) == 2
+
+
+def test_an_organizations_subscriptions_are_listed_apart_and_its_log_newest_first(hooks, tokens, receiver,
+                                                                                   notifications_pool):
+    settings, client, bus = hooks
+    org, other = str(uuid.uuid4()), str(uuid.uuid4())
+    partner = receiver()
+    mine = subscribe(client, tokens, org, partner.url)
+    subscribe(client, tokens, other, partner.url)
+    listed = client.get(f"/webhooks?organization_id={org}", headers=tokens.coordinator()).get_json()["items"]
+    assert [s["id"] for s in listed] == [mine["id"]]
+    both = client.get(f"/webhooks?organization_id={other}", headers=tokens.admin_of(org)).get_json()["items"]
+    assert both == []  # an admin of one organization asking for another's sees none of it
+    for _ in range(3):
+        bus.event(organizer_ids=[org])
+    made = [str(d["id"]) for d in deliveries_of(notifications_pool, mine["id"])]
+    log = f"/webhooks/{mine['id']}/deliveries"
+    first = client.get(f"{log}?order=newest&limit=2", headers=tokens.admin_of(org)).get_json()
+    rest = client.get(f"{log}?order=newest&limit=2&cursor={first['next_cursor']}", headers=tokens.admin_of(org))
+    assert [d["id"] for d in first["items"] + rest.get_json()["items"]] == made[::-1]
+    assert client.get(f"{log}?order=sideways", headers=tokens.admin_of(org)).status_code == 422
+
+
+def test_a_deleted_subscription_is_gone_for_its_owners_and_delivered_to_never(hooks, tokens, receiver,
+                                                                               notifications_pool):
+    settings, client, bus = hooks
+    org, other = str(uuid.uuid4()), str(uuid.uuid4())
+    partner = receiver()
+    subscription = subscribe(client, tokens, org, partner.url)
+    bus.event(organizer_ids=[org])
+    base = f"/webhooks/{subscription['id']}"
+    assert client.delete(base).status_code == 401
+    assert client.delete(base, headers=tokens.admin_of(other)).status_code == 403
+    assert client.delete(base, headers=tokens.member_of(org)).status_code == 403
+    assert client.delete(base, headers=tokens.admin_of(org)).status_code == 204
+    for path in (base, f"{base}/deliveries"):
+        gone = client.get(path, headers=tokens.admin_of(org))
+        assert gone.status_code == 404 and gone.content_type == PROBLEM, path
+    assert client.delete(base, headers=tokens.admin_of(org)).status_code == 404
+    assert client.patch(base, json={"status": "active"}, headers={**tokens.admin_of(org), "If-Match": '"v2"'}
+                        ).status_code == 404
+    assert client.get(f"/webhooks?organization_id={org}", headers=tokens.coordinator()).get_json()["items"] == []
+    bus.event(organizer_ids=[org])
+    deliveries.deliver_due(notifications_pool, settings)
+    assert partner.times == [] and len(deliveries_of(notifications_pool, subscription["id"])) == 1
+    row = subscription_row(notifications_pool, subscription["id"])
+    assert row["status"] == "deleted" and row["deleted_at"] and row["secret"] != subscription["secret"]
+
+
+def test_the_secret_is_shown_once_and_a_retried_subscription_answers_without_it(hooks, tokens, receiver,
+                                                                                notifications_pool):
+    _, client, _ = hooks
+    org = str(uuid.uuid4())
+    body = {"organization_id": org, "url": receiver().url, "event_types": ["events.event.*"]}
+    headers = {**tokens.admin_of(org), "Idempotency-Key": f"web-webhook-{uuid.uuid4().hex}"}
+    first = client.post("/webhooks", json=body, headers=headers)
+    again = client.post("/webhooks", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert first.get_json()["secret"].startswith("whsec_") and "secret" not in again.get_json()
+    assert again.get_json()["id"] == first.get_json()["id"]
+    with notifications_pool.connection() as conn:
+        kept = [r["body"] for r in conn.execute("SELECT body FROM idempotency_keys WHERE key = %s",
+                                                (headers["Idempotency-Key"],))]
+    assert len(kept) == 1 and first.get_json()["secret"].encode() not in bytes(kept[0])

@@ -13,16 +13,25 @@ UTC = timezone.utc
 
 
 def reader(**overrides) -> dict:
-    return {"channels": ["email", "in_app"], "consent_contact": True, "digest": "immediate",
+    return {"channels": ["email", "in_app"], "kind_channels": {}, "consent_contact": True, "digest": "immediate",
             "time_zone": "Europe/Dublin", "last_digest_on": None, **overrides}
 
 
 def test_email_needs_both_the_wish_and_the_consent_to_be_contacted():
-    assert channels_for(reader()) == ["email", "in_app"]
-    assert channels_for(reader(consent_contact=False)) == ["in_app"]
-    assert channels_for(reader(channels=["email"])) == ["email"]
-    assert channels_for(reader(channels=["in_app"])) == ["in_app"]
-    assert channels_for(reader(channels=["email"], consent_contact=False)) == []
+    assert channels_for(reader(), "reminder") == ["email", "in_app"]
+    assert channels_for(reader(consent_contact=False), "reminder") == ["in_app"]
+    assert channels_for(reader(channels=["email"]), "reminder") == ["email"]
+    assert channels_for(reader(channels=["in_app"]), "reminder") == ["in_app"]
+    assert channels_for(reader(channels=["email"], consent_contact=False), "reminder") == []
+
+
+def test_a_kinds_own_channels_replace_the_general_ones_for_that_kind_only():
+    person = reader(kind_channels={"reminder": ["in_app"], "event_new": []})
+    assert channels_for(person, "reminder") == ["in_app"]
+    assert channels_for(person, "event_new") == []
+    assert channels_for(person, "event_cancelled") == ["email", "in_app"]
+    assert channels_for(reader(channels=["in_app"], kind_channels={"reminder": ["email"]}), "reminder") == ["email"]
+    assert channels_for(reader(consent_contact=False, kind_channels={"reminder": ["email"]}), "reminder") == []
 
 
 @pytest.mark.parametrize("kind", KINDS)

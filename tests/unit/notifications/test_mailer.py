@@ -14,8 +14,9 @@ LINK = "https://notifications.example/unsubscribe/abc.def"
 
 
 def notification(kind: str = "event_new", link: str | None = LINK) -> dict:
-    text = render.render(kind, "tr", {"name": "Elif", "items": [], "event": {
-        "title": "Sivil Alan", "starts": "Perşembe 25 Mart 2027 10:00 (Europe/Istanbul)", "ends_time": "12:00"}}, link)
+    event = {"title": "Sivil Alan", "starts": "Perşembe 25 Mart 2027 10:00 (Europe/Istanbul)", "ends_time": "12:00"}
+    text = render.render(kind, "tr", {"name": "Elif", "items": [], "event": event,
+                                      "link": "https://birlikte.example/events/e1"}, link)
     return {"id": uuid.uuid4(), "kind": kind, "subject": text.subject, "body_text": text.text, "body_html": text.html,
             "language": text.language, "message_id": "<n-1@birlikte.example>",
             "created_at": datetime(2027, 3, 1, 9, 0, tzinfo=timezone.utc)}

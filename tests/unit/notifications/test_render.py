@@ -30,19 +30,42 @@ SUBJECTS = {
     "digest": ("Birlikte özetiniz: 2 güncelleme", "Your Birlikte digest: 2 updates"),
 }
 GREETING = {"tr": "Merhaba Elif,", "en": "Hello Elif,"}
+EVENT_PAGE, ITEM_PAGE, INBOX = ("https://birlikte.example/events/e1", "https://birlikte.example/archive/i1",
+                                "https://birlikte.example/inbox")
+FEEDBACK_PAGE = "https://birlikte.example/events/e1/feedback"
+# The line that leads to the page each email is about: "manage my registration" for those with one.
+LINK_LINES = {
+    "registration_confirmed": ("Kaydınızı yönetin (ya da iptal edin)", "Manage your registration (or cancel it)"),
+    "registration_waitlisted": ("Kaydınızı yönetin (ya da bekleme listesinden çıkın)",
+                                "Manage your registration (or leave the waiting list)"),
+    "registration_promoted": ("Kaydınızı yönetin (ya da iptal edin)", "Manage your registration (or cancel it)"),
+    "event_rescheduled": ("Kaydınızı yönetin", "Manage your registration"),
+    "event_cancelled": ("Etkinliğin sayfası", "The event's page"),
+    "event_reinstated": ("Kaydınızı yönetin", "Manage your registration"),
+    "event_new": ("Ayrıntılar ve kayıt", "Read more and register"),
+    "reminder": ("Kaydınızı yönetin", "Manage your registration"),
+    "feedback_request": ("Görüşlerinizi buradan paylaşın", "Give your feedback here"),
+    "recording_available": ("Kaydı izleyin", "Watch it"),
+    "digest": ("Tüm bildirimleriniz", "All your notifications"),
+}
+
+
+def page_of(kind: str) -> str:
+    return {"recording_available": ITEM_PAGE, "digest": INBOX, "feedback_request": FEEDBACK_PAGE}.get(kind, EVENT_PAGE)
 
 
 def context(kind: str, language: str) -> dict:
     """What the handlers give each kind's template."""
     if kind == "digest":
-        return {"name": "Elif", "items": [{"subject": "Yeni etkinlik: A"}, {"subject": "Yeni etkinlik: B"}]}
+        return {"name": "Elif", "link": INBOX, "items": [{"subject": "Yeni etkinlik: A", "link": EVENT_PAGE},
+                                                         {"subject": "Yeni etkinlik: B", "link": None}]}
     reader = {"time_zone": "Europe/Istanbul", "language": language}
     previous = datetime(2027, 3, 18, 7, 0, tzinfo=UTC) if kind == "event_rescheduled" else None
     item_title = {"tr": "Kayıt", "en": "Recording"}[language]
     extra = {"registration_waitlisted": {"position": 3}, "event_cancelled": {"reason": "Konuşmacı hasta"},
              "reminder": {"lead": "1h"}, "recording_available": {"item_type": "recording", "item_title": item_title}}
-    return {"name": "Elif", **render.event_context(EVENT, reader, with_link=True, previous_starts_at=previous),
-            **extra.get(kind, {})}
+    return {"name": "Elif", "link": page_of(kind),
+            **render.event_context(EVENT, reader, with_link=True, previous_starts_at=previous), **extra.get(kind, {})}
 
 
 def test_every_kind_has_a_template_in_each_language_and_nothing_else_does():
@@ -62,6 +85,27 @@ def test_every_kind_renders_in_turkish_and_english(kind, language, caplog):
     assert text.html.startswith(f'<!doctype html>\n<html lang="{language}">') and text.subject in text.html
     assert text.text.endswith(": https://n.example/unsubscribe/t\n")
     assert '<a href="https://n.example/unsubscribe/t">' in text.html
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+@pytest.mark.parametrize("kind", render.KINDS)
+def test_every_email_links_to_the_page_it_is_about_in_both_parts(kind, language):
+    text = render.render(kind, language, context(kind, language), "https://n.example/unsubscribe/t")
+    line = f"{LINK_LINES[kind][language == 'en']}: {page_of(kind)}"
+    assert f"\n\n{line}\n" in text.text  # a paragraph of its own, before the unsubscribe footer
+    assert f'<a href="{page_of(kind)}">{page_of(kind)}</a>' in text.html
+
+
+def test_a_digest_links_each_item_it_holds_that_has_a_page():
+    text = render.render("digest", "en", context("digest", "en"))
+    assert f"- Yeni etkinlik: A\n  {EVENT_PAGE}\n- Yeni etkinlik: B\n\nAll your notifications: {INBOX}" in text.text
+
+
+def test_a_publication_is_opened_and_a_recording_watched():
+    publication = {**context("recording_available", "en"), "item_type": "publication"}
+    assert f"Open it: {ITEM_PAGE}" in render.render("recording_available", "en", publication).text
+    assert f"Arşivde açın: {ITEM_PAGE}" in render.render("recording_available", "tr", {
+        **context("recording_available", "tr"), "item_type": "publication"}).text
 
 
 def test_times_are_on_the_readers_clock_in_their_language():
