@@ -12,7 +12,7 @@ from shared.http.app import create_service_app
 from services.registry import SERVICE
 from services.registry.api import browser, clients, memberships, oauth, organizations, pages, partnerships, people
 from services.registry.api import passkeys
-from services.registry.api import me, roles
+from services.registry.api import directory, me, roles
 from services.registry.api.oidc import Provider
 from services.registry.keys import KeyRing
 from services.registry.operations import sign_in
@@ -25,7 +25,8 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
     sign_in.keyed(settings, "check")  # refuse to start without the secret of its cookies and codes
     app = create_service_app(
         settings, SERVICE.name, title=SERVICE.title, pool=pool,
-        blueprints=(organizations.blp, people.blp, memberships.blp, partnerships.blp, clients.blp, oauth.blp, roles.blp, me.blp))
+        blueprints=(organizations.blp, people.blp, memberships.blp, partnerships.blp, clients.blp, oauth.blp, roles.blp, me.blp,
+                    directory.blp))
     keys = KeyRing(settings, app.extensions["birlikte"]["pool"])  # refuses to start without the key-encryption key
     app.extensions["birlikte"]["verification_keys"] = keys.public
     app.extensions["registry_provider"] = Provider(app, settings, keys, TokenIssuer(settings, key=keys.signing),

@@ -159,7 +159,7 @@ def _welcome(cur, settings: Settings, person: dict, email: dict):
     if cur.fetchone()["signed_in"]:
         return None  # they found their way in already
     return person, *render("welcome", person["preferred_language"], name=person["full_name"], email=person["email"],
-                           link=f"{settings.registry_url.rstrip('/')}/signin")
+                           link=f"{settings.web_url.rstrip('/')}/auth/login")  # the web app, through sign-in
 
 
 def _invitation(cur, settings: Settings, person: dict, email: dict):
@@ -171,7 +171,7 @@ def _invitation(cur, settings: Settings, person: dict, email: dict):
         return None  # answered, withdrawn, or the organization is gone
     return person, *render("invitation", person["preferred_language"], name=person["full_name"],
                            organization=invitation["organization"], membership_kind=invitation["kind"],
-                           is_admin=invitation["is_admin"], link=settings.web_url.rstrip("/") + "/")
+                           is_admin=invitation["is_admin"], link=f"{settings.web_url.rstrip('/')}/account")
 
 
 def _email_changed(cur, settings: Settings, person: dict, email: dict):

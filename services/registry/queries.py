@@ -27,8 +27,12 @@ def organizations(cur, filters: dict, cursor, limit: int) -> list[dict]:
         conditions.append(("focus_areas @> ARRAY[%s]", (filters["focus_area"],)))
     if "role" in filters:
         conditions.append(("roles @> ARRAY[%s]", (filters["role"],)))
-    conditions += _name_words(filters.get("q"))
+    conditions += _name_words(filters.get("q")) + _ids(filters)
     return rows.page(cur, "organizations", conditions, ORGANIZATION_ORDER, cursor, limit)
+
+
+def _ids(filters: dict) -> list[tuple[str, tuple]]:
+    return [("id = ANY(%s::uuid[])", (filters["ids"],))] if filters.get("ids") else []
 
 
 def people(cur, filters: dict, visible: set[str] | None, viewer: str, cursor, limit: int) -> list[dict]:
@@ -37,7 +41,7 @@ def people(cur, filters: dict, visible: set[str] | None, viewer: str, cursor, li
     conditions += _status(filters["status"])
     if "organization_id" in filters:
         conditions.append((_IN_ORGANIZATIONS, ([filters["organization_id"]],)))
-    conditions += _name_words(filters.get("q"))
+    conditions += _name_words(filters.get("q")) + _ids(filters)
     return rows.page(cur, "people", conditions, PERSON_ORDER, cursor, limit)
 
 
@@ -70,6 +74,35 @@ def partnerships(cur, filters: dict, cursor, limit: int) -> list[dict]:
         conditions.append(("kind = %s", (filters["kind"],)))
     conditions += _status(filters["status"])
     return rows.page(cur, "partnerships", conditions, CREATED_ORDER, cursor, limit)
+
+
+# --- The public directory ------------------------------------------------------------------------
+
+def directory(cur, filters: dict, cursor, limit: int) -> list[dict]:
+    """Active organizations only, whatever the filters."""
+    return organizations(cur, {**filters, "status": "active"}, cursor, limit)
+
+
+def public_partnerships(cur, organization_ids: list) -> dict[str, list[dict]]:
+    """The active partnerships between active organizations of each of these organizations, seen
+    from it (the other side as `partner_…`), in the order they were recorded."""
+    cur.execute("""SELECT p.id, p.kind, p.description, p.started_on, p.organization_id::text AS a, p.partner_id::text AS b,
+                          oa.name AS a_name, oa.country AS a_country, ob.name AS b_name, ob.country AS b_country
+                   FROM partnerships p JOIN organizations oa ON oa.id = p.organization_id
+                                       JOIN organizations ob ON ob.id = p.partner_id
+                   WHERE p.status = 'active' AND oa.status = 'active' AND ob.status = 'active'
+                     AND (p.organization_id = ANY(%s::uuid[]) OR p.partner_id = ANY(%s::uuid[]))
+                   ORDER BY p.created_at, p.id""", (list(organization_ids),) * 2)
+    wanted = {str(i) for i in organization_ids}
+    seen: dict[str, list[dict]] = {i: [] for i in wanted}
+    for row in cur.fetchall():
+        for side, other, partner_side in (("a", "b", "partner"), ("b", "a", "organization")):
+            if row[side] in wanted:
+                seen[row[side]].append({"id": row["id"], "kind": row["kind"], "description": row["description"],
+                                        "started_on": row["started_on"], "partner_id": row[other],
+                                        "partner_name": row[f"{other}_name"], "partner_country": row[f"{other}_country"],
+                                        "partner_side": partner_side})
+    return seen
 
 
 def clients(cur, organization_id, cursor, limit: int) -> list[dict]:

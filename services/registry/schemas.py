@@ -34,6 +34,12 @@ def _list_of(choices, **kwargs):
     return fields.List(fields.String(validate=validate.OneOf(choices)), **kwargs)
 
 
+def _ids(what: str):
+    """A batch filter: a page asks for the rows it shows in one call (?id=…&id=…)."""
+    return fields.List(fields.UUID(), data_key="id", validate=validate.Length(max=200),
+                       metadata={"description": f"only these {what} (repeat the parameter: ?id=…&id=…)"})
+
+
 class OrganizationIn(Schema):
     name = _name()
     kind = fields.String(required=True, validate=validate.OneOf(ORGANIZATION_KINDS))
@@ -67,6 +73,7 @@ class OrganizationQuery(PageArgsSchema):
     role = fields.String(validate=validate.OneOf(COMMUNITY_ROLES))
     status = fields.String(validate=validate.OneOf(("active", "inactive", "all")), load_default="active")
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "words of the name"})
+    ids = _ids("organizations")
 
 
 class PersonIn(Schema):
@@ -121,6 +128,7 @@ class PersonOut(PersonIn):
 class PersonQuery(PageArgsSchema):
     organization_id = fields.UUID()
     q = fields.String(validate=validate.Length(min=1, max=100))
+    ids = _ids("people")
     status = fields.String(validate=validate.OneOf(("active", "inactive", "all")), load_default="active")
 
 
@@ -230,6 +238,45 @@ class PartnershipQuery(PageArgsSchema):
     organization_id = fields.UUID(metadata={"description": "either side of the partnership"})
     kind = fields.String(validate=validate.OneOf(PARTNERSHIP_KINDS))
     status = fields.String(validate=validate.OneOf(("active", "ended", "all")), load_default="active")
+
+
+# --- The public directory: what anyone may read of the community ---------------------------------
+
+class DirectoryQuery(PageArgsSchema):
+    country = _country()
+    focus_area = fields.String(validate=validate.OneOf(FOCUS_AREAS))
+    role = fields.String(validate=validate.OneOf(COMMUNITY_ROLES))
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "words of the name"})
+
+
+class DirectoryPartnershipOut(Schema):
+    """A partnership seen from one of its organizations: the other one is the `partner`."""
+    id = fields.UUID()
+    kind = fields.String()
+    description = fields.String(allow_none=True)
+    started_on = fields.Date(allow_none=True)
+    partner_id = fields.UUID()
+    partner_name = fields.String()
+    partner_country = fields.String()
+    partner_side = fields.String(metadata={"description": "organization: the partner is the partnership's "
+                                                          "organization_id (of a study_visit_host partnership, the "
+                                                          "host); partner: it is its partner_id"})
+
+
+class DirectoryOrganizationOut(Schema):
+    """An active organization's public face: no contact addresses, no people, no clients."""
+    id = fields.UUID()
+    name = fields.String()
+    kind = fields.String()
+    country = fields.String()
+    city = fields.String(allow_none=True)
+    languages = fields.List(fields.String())
+    website = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    focus_areas = fields.List(fields.String())
+    roles = fields.List(fields.String())
+    partnerships = fields.List(fields.Nested(DirectoryPartnershipOut),
+                               metadata={"description": "its active partnerships with active organizations"})
 
 
 class ClientIn(Schema):

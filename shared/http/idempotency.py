@@ -41,6 +41,20 @@ def idempotent(view):
     return wrapper
 
 
+def not_replayed(*names: str) -> None:
+    """Members of this answer that are shown once and never kept (a new client's secret): a replay
+    answers without them."""
+    g.idempotency_omitted = names
+
+
+def _kept_body(response) -> bytes:
+    omitted = g.pop("idempotency_omitted", ())
+    if not omitted:
+        return response.get_data()
+    body = json.loads(response.get_data())
+    return json.dumps({k: v for k, v in body.items() if k not in omitted}).encode()
+
+
 def _lookup(principal: str, key: str) -> dict | None:
     cur = cursor()
     cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"idempotency:{principal}:{key}",))
@@ -60,4 +74,4 @@ def store_response(conn, response) -> None:
         "INSERT INTO idempotency_keys (principal, key, method, path, request_hash, status, headers, body)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
         (principal, key, request.method, request.path, digest, response.status_code, json.dumps(headers),
-         response.get_data()))
+         _kept_body(response)))

@@ -7,7 +7,7 @@ from shared.auth.flask import current_principal
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
-from shared.http.idempotency import idempotent
+from shared.http.idempotency import idempotent, not_replayed
 from shared.http.pagination import cursor_of
 from shared.paging import PageArgsSchema
 from shared.http.resources import answer, answer_read, created, page_of, paginate
@@ -34,10 +34,12 @@ class Clients(MethodView):
     @blp.response(201, ClientCreated)
     @idempotent
     def post(self, data, organization_id):
-        """Register a client for this organization (its admins and coordinators)."""
+        """Register a client for this organization (its admins and coordinators). Its `client_secret` is
+        in this answer only: a retry with the same Idempotency-Key answers without it."""
         principal = current_principal()
         access.require_admin_of(principal, organization_id)
         row = clients.register(cursor(), principal, organization_id, data)
+        not_replayed("client_secret")
         return created(row, "clients.Client", organization_id=organization_id, client_id=row["id"])
 
 

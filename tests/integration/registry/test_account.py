@@ -180,8 +180,8 @@ def test_a_registered_person_is_welcomed_once_in_their_language_with_a_link_to_s
     deliver()
     [welcome] = mailbox.to(person["email"])
     assert welcome["Subject"] == "Birlikte'ye hoş geldiniz"
-    registry_url = app.extensions["birlikte"]["settings"].registry_url.rstrip("/")
-    assert f"    {registry_url}/signin" in welcome.get_content().splitlines()
+    web_url = app.extensions["birlikte"]["settings"].web_url.rstrip("/")
+    assert f"    {web_url}/auth/login" in welcome.get_content().splitlines()  # the web app, through sign-in
     assert rows_of(settings, "SELECT status FROM registry.account_emails WHERE person_id = %s",
                    person["id"]) == [("sent",)]
 

@@ -3,6 +3,7 @@ import base64
 import uuid
 
 from shared.auth.tokens import TokenVerifier
+from tests.support.registry import rows_of
 
 
 def _register(client, tokens, organization, scopes=("events:read", "events:write")):
@@ -29,6 +30,22 @@ def test_admin_registers_a_client_whose_secret_is_shown_once(client, tokens, cre
     bad_scope = client.post(f"/organizations/{wheel['id']}/clients", headers=tokens.admin_of(wheel["id"]),
                             json={"name": "x sync", "scopes": ["everything"]})
     assert bad_scope.status_code == 422
+
+
+def test_a_retried_registration_creates_one_client_and_never_repeats_or_keeps_its_secret(
+        client, tokens, create_organization, settings):
+    wheel = create_organization(country="IE", roles=["partner_umbrella"])
+    headers = {**tokens.admin_of(wheel["id"]), "Idempotency-Key": str(uuid.uuid4())}
+    body = {"name": "The Wheel CRM", "scopes": ["events:read"]}
+    first = client.post(f"/organizations/{wheel['id']}/clients", headers=headers, json=body)
+    again = client.post(f"/organizations/{wheel['id']}/clients", headers=headers, json=body)
+    assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    secret = first.get_json()["client_secret"]
+    assert again.get_json()["id"] == first.get_json()["id"] and "client_secret" not in again.get_json()
+    assert rows_of(settings, "SELECT 1 FROM registry.idempotency_keys WHERE convert_from(body, 'UTF8') LIKE %s",
+                   f"%{secret}%") == []
+    listed = client.get(f"/organizations/{wheel['id']}/clients", headers=tokens.admin_of(wheel["id"])).get_json()
+    assert len(listed["items"]) == 1
 
 
 def test_client_credentials_grant_issues_a_verifiable_scoped_token(client, tokens, create_organization, settings):

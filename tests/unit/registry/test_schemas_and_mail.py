@@ -20,9 +20,9 @@ def test_a_registration_carries_its_membership_whole_or_not_at_all():
 
 
 CONTEXTS = {
-    "welcome": {"name": "Elif", "email": "elif@example.org", "link": "https://registry.example/signin"},
+    "welcome": {"name": "Elif", "email": "elif@example.org", "link": "https://birlikte.example/auth/login"},
     "invitation": {"name": "Elif", "organization": "Emek Derneği", "membership_kind": "volunteer", "is_admin": False,
-                   "link": "https://birlikte.example/"},
+                   "link": "https://birlikte.example/account"},
     "email_change": {"name": "Elif", "code": "042517", "address": "new@example.org", "minutes": 10},
     "email_changed": {"name": "Elif", "old": "old@example.org", "new": "new@example.org"},
 }
@@ -38,6 +38,13 @@ def test_every_account_email_is_written_in_both_languages(kind, language):
     for value in CONTEXTS[kind].values():
         if isinstance(value, str) and value not in ("volunteer", "Elif"):
             assert value in subject + text
+
+
+@pytest.mark.parametrize("kind", ["welcome", "invitation"])
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_the_web_apps_link_stands_on_a_line_of_its_own(kind, language):
+    _, text = mail.render(kind, language, **CONTEXTS[kind])
+    assert f"\n    {CONTEXTS[kind]['link']}\n" in text
 
 
 def test_a_code_stands_on_a_line_of_its_own_and_an_invitation_names_the_kind_in_words():
