@@ -38,6 +38,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be a whole number, zero or more")
+    return number
+
+
 def _port(value: str) -> int:
     number = int(value)
     if not 0 <= number <= 65535:
@@ -224,6 +231,12 @@ class Settings:
     s3_region: str = _setting("S3_REGION", _text, "us-east-1")
     s3_access_key: str | None = _setting("S3_ACCESS_KEY", _text, None)
     s3_secret_key: str | None = _setting("S3_SECRET_KEY", _text, None)
+    trusted_proxies: int = _setting(
+        "TRUSTED_PROXIES", _count, 0,
+        "how many proxies in front (the edge: 1) whose X-Forwarded-For/-Proto to believe; 0: none")
+    metrics_token: str | None = _setting(
+        "METRICS_TOKEN", _text, None,
+        "the bearer token the operator's scraper sends for /metrics; unset: /metrics answers 404")
     log_level: str = _setting("LOG_LEVEL", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
     log_format: str = _setting("LOG_FORMAT", _choice("json", "text"), "json")
 

@@ -71,11 +71,14 @@ def renew(conn, due: Due, row: dict) -> bool:
     return True
 
 
-def hold(conn, due: Due, row: dict) -> bool:
+def hold(conn, due: Due, row: dict, *, skip_locked: bool = False) -> bool:
     """Inside the transaction that settles a claimed row: lock it if the claim is still this
-    worker's; False (and nothing to settle) when it is not."""
-    return conn.execute(sql.SQL("SELECT 1 FROM {} WHERE id = %s AND claimed_at = %s AND ({}) FOR UPDATE").format(
-        sql.Identifier(due.table), sql.SQL(due.claimed)), (row["id"], row["claimed_at"])).fetchone() is not None
+    worker's; False (and nothing to settle) when it is not. With `skip_locked`, for a lock kept
+    through the outside work itself (which `claim` then skips, live lease or not): a row locked by
+    another transaction is another worker's, and is not waited for."""
+    lock = sql.SQL("FOR UPDATE SKIP LOCKED" if skip_locked else "FOR UPDATE")
+    return conn.execute(sql.SQL("SELECT 1 FROM {} WHERE id = %s AND claimed_at = %s AND ({}) {}").format(
+        sql.Identifier(due.table), sql.SQL(due.claimed), lock), (row["id"], row["claimed_at"])).fetchone() is not None
 
 
 def drain(pool, due: Due, handle: Callable[..., int], *, batch: int, lease_seconds: float | None = None) -> int:

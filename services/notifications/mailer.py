@@ -14,8 +14,8 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 def build(settings: Settings, notification: dict, recipient: dict) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.mail_from
-    message["To"] = Address(display_name=recipient["full_name"], addr_spec=recipient["email"])
-    message["Subject"] = notification["subject"]
+    message["To"] = Address(display_name=one_line(recipient["full_name"]), addr_spec=recipient["email"])
+    message["Subject"] = one_line(notification["subject"])
     message["Message-ID"] = notification["message_id"]
     message["Date"] = format_datetime(notification["created_at"])
     message["X-Birlikte-Kind"] = notification["kind"]
@@ -28,6 +28,12 @@ def build(settings: Settings, notification: dict, recipient: dict) -> EmailMessa
         message.add_alternative(notification["body_html"], subtype="html")
     message["Content-Language"] = notification["language"]  # after the body: set_content clears Content-*
     return message
+
+
+def one_line(text: str) -> str:
+    """Text for a header: every line break and run of white space one space (a name is the
+    person's own words; a line break in it must not end the header and start another)."""
+    return " ".join(text.split())
 
 
 def _unsubscribe_link(text: str) -> str | None:

@@ -1,6 +1,7 @@
 """The Flask application every service builds on: OpenAPI, problems, health, metrics, context."""
 from __future__ import annotations
 
+import hmac
 import html
 import logging
 import re
@@ -17,6 +18,7 @@ from psycopg_pool import PoolTimeout
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.config import Settings
 from shared.context import correlation_id
@@ -80,6 +82,8 @@ def create_service_app(settings: Settings, service: str, *, title: str, version:
     per request."""
     app = Flask(f"birlikte.{service}", static_folder=None)  # an app that has files to serve says where
     app.json = JSONProvider(app)
+    if settings.trusted_proxies:  # behind the edge: the client's address and scheme are what it says they are
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     app.config.update(
         API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/" if openapi else None,
         OPENAPI_JSON_PATH="openapi.json",
@@ -211,7 +215,7 @@ def _install_operations(app: Flask, settings: Settings) -> None:
         requests.labels(endpoint, request.method, response.status_code).inc()
         latency.labels(endpoint, request.method).observe(elapsed)
         log.info("request", extra={"method": request.method, "path": request.path, "status": response.status_code,
-                                   "duration_ms": round(elapsed * 1000, 2)})
+                                   "duration_ms": round(elapsed * 1000, 2), "client": request.remote_addr})
         return response
 
     @app.get("/healthz")
@@ -233,4 +237,13 @@ def _install_operations(app: Flask, settings: Settings) -> None:
 
     @app.get("/metrics")
     def metrics():
+        """For the operator's scraper alone: it sends BIRLIKTE_METRICS_TOKEN as a bearer token.
+        Unset, there are no metrics to anyone (404); a wrong or missing token is a 401."""
+        expected = settings.metrics_token
+        if not expected:
+            return problem_response(404, "Not Found", "The requested URL was not found on the server.")
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):  # in constant time
+            return problem_response(401, "Unauthorized", "Metrics need the operator's bearer token.",
+                                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

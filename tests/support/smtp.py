@@ -26,10 +26,13 @@ class Mailbox:
         self.refuse_with: str | None = None   # e.g. "451 try again later"
         self.stall_subject: str | None = None  # hold a message with this subject until the client goes away
         self.stalled = threading.Event()
+        self.seconds_per_message = 0.0         # a slow server: each DATA answered after this long
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_with:
             return self.refuse_with
+        if self.seconds_per_message:
+            await asyncio.sleep(self.seconds_per_message)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         if self.stall_subject and message["Subject"] == self.stall_subject:
             self.stalled.set()
@@ -46,6 +49,16 @@ class Mailbox:
         with self.lock:
             return [m for m in self.messages
                     if address in str(m["To"]) and (kind is None or m["X-Birlikte-Kind"] == kind)]
+
+    def count_to(self, addresses) -> dict[str, int]:
+        """How many messages reached each of `addresses` (by the To header's address)."""
+        counts = dict.fromkeys(addresses, 0)
+        with self.lock:
+            for message in self.messages:
+                for to in message["To"].addresses:
+                    if to.addr_spec in counts:
+                        counts[to.addr_spec] += 1
+        return counts
 
     def wait_for(self, address: str, count: int = 1, timeout: float = 10.0, kind: str | None = None) -> list:
         deadline = time.monotonic() + timeout

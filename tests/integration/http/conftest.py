@@ -34,6 +34,8 @@ from shared.migrations import migrate
 
 SERVICE = "httptest"
 PROBLEM = "application/problem+json"
+METRICS_TOKEN = "httptest-scraper"
+SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}  # what the operator's scraper sends
 
 MIGRATION = """
 CREATE TABLE notes (
@@ -149,7 +151,7 @@ def http_settings(settings, tmp_path_factory):
     directory = tmp_path_factory.mktemp("httptest-migrations")
     (directory / "0001_notes.sql").write_text(MIGRATION)
     migrate(settings, SERVICE, directory)
-    return settings
+    return settings.replace(metrics_token=METRICS_TOKEN)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import uuid
 
 from shared.context import correlation_id
 from psycopg_pool import ConnectionPool
-from tests.integration.http.conftest import SERVICE, assert_problem, json_log, make_app
+from tests.integration.http.conftest import SCRAPER, SERVICE, assert_problem, json_log, make_app
 from tests.support.smtp import free_port
 
 
@@ -40,7 +40,7 @@ def test_metrics_count_requests_by_endpoint_method_and_status(app, tokens):
     client = app.test_client()
 
     def counted(endpoint: str, method: str, status: int) -> float:
-        text = client.get("/metrics").get_data(as_text=True)
+        text = client.get("/metrics", headers=SCRAPER).get_data(as_text=True)
         match = re.search(
             rf'^http_requests_total\{{endpoint="{re.escape(endpoint)}",method="{method}",status="{status}"\}} (\S+)$',
             text, re.MULTILINE)
@@ -55,7 +55,7 @@ def test_metrics_count_requests_by_endpoint_method_and_status(app, tokens):
     assert counted("/notes", "GET", 200) == before_ok + 2
     assert counted("/notes", "GET", 401) == before_401 + 1
     assert counted("/notes/<int:note_id>", "GET", 404) == before_note + 1  # the rule, not each id
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers=SCRAPER)
     assert response.content_type.startswith("text/plain")
     text = response.get_data(as_text=True)
     assert 'http_request_duration_seconds_bucket{endpoint="/notes",le="0.005",method="GET"}' in text

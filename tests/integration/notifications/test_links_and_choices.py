@@ -3,6 +3,7 @@ the inbox read and unread apart, and channels chosen for one kind."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from services.notifications.operations import digests, emails
 from tests.support.notifications import notifications_of
@@ -56,7 +57,9 @@ def test_a_digest_links_each_news_item_and_the_inbox(bus, smtp, mail_settings, n
         conn.execute("UPDATE recipients SET digest = 'daily', followed_topics = '{digest_links}' WHERE id = %s",
                      (person["id"],))
     event = bus.event(topics=["digest_links"], title={"en": "Volunteer management in practice"})
-    digests.send_digests(notifications_pool, mail_settings, now=datetime.now(timezone.utc) + timedelta(days=1))
+    # tomorrow at nine in Dublin: past the digest's hour whatever time the test runs
+    tomorrow = datetime.now(timezone.utc).astimezone(ZoneInfo("Europe/Dublin")) + timedelta(days=1)
+    digests.send_digests(notifications_pool, mail_settings, now=tomorrow.replace(hour=9, minute=0))
     emails.send_due(notifications_pool, mail_settings)
     [mail] = smtp.mailbox.wait_for(person["email"])
     text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
