@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime, timezone
 
 from psycopg import sql
@@ -92,10 +93,13 @@ def page(cur, table: str, conditions: list[tuple[str, tuple]], order: list[str],
     return cur.fetchall()
 
 
+_WORD = re.compile(r"[^\W_]+")  # letters and digits only: nothing to_tsquery reads as an operator
+
+
 def prefix_query(text: str) -> str:
-    """Words typed into a search box as a prefix tsquery: "the whe" finds "The Wheel"."""
-    words = ["".join(ch for ch in word if ch.isalnum()) for word in text.split()]
-    return " & ".join(f"{w}:*" for w in words if w)
+    """Words typed into a search box as a prefix tsquery: "the whe" finds "The Wheel", "kadın-eşit"
+    finds "Kadın-Eşitlik" (whose parts are words of its own). "" when it has no word at all."""
+    return " & ".join(f"{word}:*" for word in _WORD.findall(text))
 
 
 def now() -> datetime:

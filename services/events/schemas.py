@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from shared import schemas
 from shared.paging import PageArgsSchema
-from shared.schemas import Patch
+from shared.schemas import Patch, Pattern, Stripped
 from services.events import times
 
 KINDS = ("organizational_meeting", "civil_space_discussion", "information_session", "thematic_meeting",
@@ -15,12 +16,8 @@ STATUSES = ("draft", "scheduled", "rescheduled", "completed", "cancelled")
 SPEAKER_ROLES = ("speaker", "expert", "moderator", "facilitator")
 TEXT_LANGUAGES = ("tr", "en")
 PLACEMENT_STATUSES = ("proposed", "confirmed", "in_progress", "completed", "cancelled")
-TAG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{1,59}$", error="Use lower-case words joined by _ or -, e.g. workers_rights.")
-
-
-def zone_name(value: str) -> None:
-    if not times.is_zone(value):
-        raise ValidationError("Use an IANA time zone, e.g. Europe/Istanbul or Europe/Dublin.")
+TAG = Pattern(r"^[a-z0-9][a-z0-9_-]{1,59}$", error="Use lower-case words joined by _ or -, e.g. workers_rights.")
+zone_name = schemas.time_zone
 
 
 def texts(max_length: int, **kwargs):
@@ -29,20 +26,19 @@ def texts(max_length: int, **kwargs):
         if not value and kwargs.get("required"):
             raise ValidationError("Give the text in at least one language (tr or en).")
     return fields.Dict(keys=fields.String(validate=validate.OneOf(TEXT_LANGUAGES)),
-                       values=fields.String(validate=validate.Length(min=1, max=max_length)),
+                       values=Stripped(validate=validate.Length(min=1, max=max_length)),
                        validate=check, **kwargs)
 
 
 class Venue(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Stripped(required=True, validate=validate.Length(min=1, max=200))
     address = fields.String(validate=validate.Length(max=300), allow_none=True)
     city = fields.String(validate=validate.Length(max=120), allow_none=True)
-    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166 alpha-2 code."),
-                            allow_none=True)
+    country = fields.String(validate=schemas.country, allow_none=True)
 
 
 class Speaker(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Stripped(required=True, validate=validate.Length(min=1, max=200))
     role = fields.String(load_default="speaker", validate=validate.OneOf(SPEAKER_ROLES))
     organization_id = fields.UUID(allow_none=True)
     person_id = fields.UUID(allow_none=True)
@@ -72,7 +68,7 @@ class EventFields(Schema):
     invited_ids = fields.List(fields.UUID(), load_default=list)
     speakers = fields.List(fields.Nested(Speaker), load_default=list)
     topics = fields.List(fields.String(validate=TAG), load_default=list)
-    capacity = fields.Integer(validate=validate.Range(min=1, max=100000), allow_none=True)
+    capacity = fields.Integer(strict=True, validate=validate.Range(min=1, max=100000), allow_none=True)
     registration_opens_at = fields.AwareDateTime(allow_none=True)
     registration_closes_at = fields.AwareDateTime(allow_none=True)
     visibility = fields.String(load_default="members", validate=validate.OneOf(VISIBILITIES))
@@ -233,7 +229,7 @@ class AttendanceIn(Schema):
 
 
 class FeedbackIn(Schema):
-    rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
     comment = fields.String(validate=validate.Length(max=5000), allow_none=True)
     consent_to_quote = fields.Boolean(load_default=False)
 
@@ -300,7 +296,7 @@ class PlacementIn(Schema):
     event_id = fields.UUID(allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    goals = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    goals = Stripped(required=True, validate=validate.Length(min=1, max=5000))
 
     @validates_schema
     def _dates(self, data, **_):
@@ -311,7 +307,7 @@ class PlacementIn(Schema):
 class PlacementPatch(Schema):
     starts_on = fields.Date()
     ends_on = fields.Date()
-    goals = fields.String(validate=validate.Length(min=1, max=5000))
+    goals = Stripped(validate=validate.Length(min=1, max=5000))
     status = fields.String(validate=validate.OneOf(PLACEMENT_STATUSES))
 
 

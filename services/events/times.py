@@ -8,9 +8,12 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime, timezone
 
+from shared.schemas import is_time_zone
+
 
 class NonexistentLocalTime(ValueError):
-    """A wall-clock time skipped by a daylight-saving jump (e.g. 01:30 in Dublin on the last Sunday of March)."""
+    """A wall-clock time that is no instant: skipped by a daylight-saving jump (e.g. 01:30 in Dublin
+    on the last Sunday of March), or beyond the calendar's years once in UTC."""
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
@@ -18,11 +21,7 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def is_zone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-        return True
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
+    return is_time_zone(name)
 
 
 def from_local(wall: datetime, zone_name: str) -> datetime:
@@ -32,8 +31,12 @@ def from_local(wall: datetime, zone_name: str) -> datetime:
     never happens when clocks go forward is refused rather than silently shifted.
     """
     local = wall.replace(tzinfo=zone(zone_name), fold=0)
-    instant = local.astimezone(timezone.utc)
-    if instant.astimezone(zone(zone_name)).replace(tzinfo=None) != wall.replace(tzinfo=None):
+    try:
+        instant = local.astimezone(timezone.utc)
+        back = instant.astimezone(zone(zone_name)).replace(tzinfo=None)
+    except OverflowError:  # 0001-01-01 00:30 in Istanbul is in year 0 in UTC
+        raise NonexistentLocalTime(f"{wall:%Y-%m-%d %H:%M} in {zone_name} is beyond the calendar.") from None
+    if back != wall.replace(tzinfo=None):
         raise NonexistentLocalTime(f"{wall:%Y-%m-%d %H:%M} does not exist in {zone_name} (the clocks skip it).")
     return instant
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shared.paging import PageArgsSchema
-from shared.schemas import Patch
+from shared.schemas import Patch, Pattern
 from services.notifications.render import KINDS
 
-TAG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{1,59}$",
-                      error="A topic is 2 to 60 lowercase letters, digits, _ or -, e.g. workers_rights.")
+TAG = Pattern(r"^[a-z0-9][a-z0-9_-]{1,59}$",
+              error="A topic is 2 to 60 lowercase letters, digits, _ or -, e.g. workers_rights.")
 CHANNELS = ("email", "in_app")
 # Partners subscribe to what the events service says about events and registrations.
-PATTERN = validate.Regexp(r"^events\.(event|registration|\*|#)(\.([a-z_]+|\*|#))*\Z",
-                          error="An events.event or events.registration message type or pattern, "
-                                "e.g. events.event.* or events.registration.created.")
+PATTERN = Pattern(r"^events\.(event|registration|\*|#)(\.([a-z_]+|\*|#))*$",
+                  error="An events.event or events.registration message type or pattern, "
+                        "e.g. events.event.* or events.registration.created.")
 
 
 # --- The inbox --------------------------------------------------------------------------------

@@ -16,7 +16,11 @@ def _status(value: str) -> list[tuple[str, tuple]]:
 
 
 def _name_words(text: str | None) -> list[tuple[str, tuple]]:
-    return [("name_search @@ to_tsquery('simple', %s)", (rows.prefix_query(text) or "''",))] if text else []
+    """A name search; one without a letter or digit in it ("-", "*") names nothing, and finds nothing."""
+    if not text:
+        return []
+    words = rows.prefix_query(text)
+    return [("name_search @@ to_tsquery('simple', %s)", (words,))] if words else [("FALSE", ())]
 
 
 def organizations(cur, filters: dict, cursor, limit: int) -> list[dict]:

@@ -1,12 +1,11 @@
 """Request and response schemas of the registry API."""
 from __future__ import annotations
 
-import zoneinfo
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
-
+from shared import schemas
 from shared.paging import PageArgsSchema
-from shared.schemas import Patch
+from shared.schemas import Patch, Stripped
 
 ORGANIZATION_KINDS = ("association", "foundation", "cooperative", "union", "platform", "network",
                       "initiative", "umbrella", "public_body", "other")
@@ -22,12 +21,11 @@ CLIENT_SCOPES = ("registry:read", "events:read", "events:write", "archive:read",
 
 
 def _name():
-    return fields.String(required=True, validate=validate.Length(min=2, max=200))
+    return Stripped(required=True, validate=validate.Length(min=2, max=200))
 
 
 def _country(**kwargs):
-    return fields.String(validate=validate.Regexp(
-        r"^[A-Z]{2}$", error="Use an ISO 3166 alpha-2 code, e.g. TR or IE."), **kwargs)
+    return fields.String(validate=schemas.country, **kwargs)
 
 
 def _list_of(choices, **kwargs):
@@ -81,16 +79,9 @@ class PersonIn(Schema):
     email = fields.Email(required=True)
     phone = fields.String(validate=validate.Length(max=40), allow_none=True)
     preferred_language = fields.String(validate=validate.OneOf(("tr", "en")), load_default="tr")
-    time_zone = fields.String(load_default="Europe/Istanbul")
+    time_zone = fields.String(load_default="Europe/Istanbul", validate=schemas.time_zone)
     consent_contact = fields.Boolean(load_default=False)
     consent_recording = fields.Boolean(load_default=False)
-
-    @validates("time_zone")
-    def _known_zone(self, value, **_):
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationError("Use an IANA time zone, e.g. Europe/Istanbul or Europe/Dublin.")
 
 
 class PersonRegistration(PersonIn):
@@ -280,7 +271,7 @@ class DirectoryOrganizationOut(Schema):
 
 
 class ClientIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=2, max=120))
+    name = Stripped(required=True, validate=validate.Length(min=2, max=120))
     scopes = _list_of(CLIENT_SCOPES, required=True, validate=validate.Length(min=1))
 
 

@@ -1,10 +1,12 @@
 """What a request may bring: JSON that parses without exhausting the stack and carries no NUL
 character (PostgreSQL text cannot hold one), query arguments without NUL either. Refused as 400 or
-422 problems before any view or schema sees them."""
+422 problems before any view or schema sees them. A query argument its schema does not name is
+refused too (422 naming it): `/people?email=…` would otherwise answer everyone, as if it filtered."""
 from __future__ import annotations
 
 import json
 
+import marshmallow
 from flask import request
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -44,7 +46,11 @@ def _check(value, depth: int) -> None:
 
 
 class Parser(FlaskParser):
-    """webargs' parser for every service's schemas, reading JSON bodies through `loads`."""
+    """webargs' parser for every service's schemas: JSON bodies read through `loads`, unknown query
+    arguments refused (webargs would drop them)."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": marshmallow.RAISE,
+                                   "querystring": marshmallow.RAISE}
 
     def _raw_load_json(self, req):
         if not is_json_request(req):

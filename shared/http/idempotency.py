@@ -2,7 +2,9 @@
 
 The first successful answer is stored in `idempotency_keys` in the same transaction as the
 request's writes (`store_response` is a before-commit hook of shared.http.db.finish), so a failed
-request leaves no record and may be retried. Concurrent duplicates serialize on an advisory lock: the second waits, then replays.
+request leaves no record and may be retried. The request holds an advisory lock on its key until it
+commits; a duplicate that arrives meanwhile is answered 409 at once (as the IETF's Idempotency-Key
+draft says) rather than left waiting: it retries, and then gets the stored answer.
 """
 from __future__ import annotations
 
@@ -57,7 +59,11 @@ def _kept_body(response) -> bytes:
 
 def _lookup(principal: str, key: str) -> dict | None:
     cur = cursor()
-    cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"idempotency:{principal}:{key}",))
+    cur.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0)) AS mine",
+                (f"idempotency:{principal}:{key}",))
+    if not cur.fetchone()["mine"]:
+        abort_problem(409, "Request in progress", "A request with this Idempotency-Key is still being processed; "
+                      "retry it in a moment to get its answer.", headers={"Retry-After": "1"})
     cur.execute("SELECT request_hash, status, headers, body FROM idempotency_keys WHERE principal = %s AND key = %s",
                 (principal, key))
     return cur.fetchone()

@@ -79,7 +79,9 @@ def test_a_cursor_of_another_listing_is_a_bad_request():
 
 def test_search_words_become_a_prefix_query():
     assert prefix_query("the whe") == "the:* & whe:*"
-    assert prefix_query("Kadın-Eşitlik!") == "KadınEşitlik:*"
+    assert prefix_query("Kadın-Eşitlik!") == "Kadın:* & Eşitlik:*"  # the parts of a hyphenated name are words
+    assert prefix_query("- * !(a|b)") == "a:* & b:*"  # nothing to_tsquery would read as an operator
+    assert prefix_query("-") == ""
 
 
 def test_a_system_actor_is_named_and_no_token_can_claim_to_be_one():

@@ -1,13 +1,20 @@
 """Events: created (a draft, or scheduled at once), changed, scheduled, cancelled, and completed
 once they have ended. Moving a live event's start or end reschedules it: status `rescheduled`,
-`sequence` raised, so that calendars replace their copy."""
+`sequence` raised, so that calendars replace their copy.
+
+Co-organizers agree: an organization the actor does not speak for (access.speaks_for) is invited
+(`pending_organizer_ids`), not named; it becomes an organizer once an admin of its own accepts.
+As with the registry's membership invitations, an invitation says nothing on the bus; an
+acceptance is a change of the event's organizers, published as `events.event.updated`."""
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 from shared import rows
 from shared.auth.principal import Principal
-from shared.errors import Conflict, Invalid
+from shared.errors import Conflict, Invalid, NotFound
 from shared.versions import Precondition
-from services.events import store, times
+from services.events import access, store, times
 from services.events.errors import EventStatus
 from services.events.messages import emit
 from services.events.operations import CLOSED, OPEN, community, registrations
@@ -23,6 +30,7 @@ def create(cur, actor: Principal, data: dict, **extra) -> dict:
     community.require_event_organizations(cur, data)
     if data["status"] == "scheduled":
         check_publishable(data)
+    data = {**data, **_organizers(actor, data["organizer_ids"])}
     row = rows.insert(cur, "events", store.to_db({**data, **extra, "created_by": actor.subject}))
     if row["status"] == "scheduled":
         emit(cur, "event", "scheduled", row)
@@ -35,6 +43,8 @@ def change(cur, actor: Principal, event_id, changes: dict, precondition: Precond
     current = rows.load_for_change(cur, "events", event_id, "event", precondition)
     if current["status"] in CLOSED:
         raise EventStatus(current, "A completed or cancelled event cannot be changed.")
+    if "organizer_ids" in changes:
+        changes = {**changes, **_organizers(actor, changes["organizer_ids"], current)}
     changes = rows.changed(store.normalize(current), store.normalize(_in_zone(changes, current["time_zone"])))
     if not changes:
         return current
@@ -53,7 +63,7 @@ def change(cur, actor: Principal, event_id, changes: dict, precondition: Precond
     if moved:
         emit(cur, "event", "rescheduled", row, previous_starts_at=current["starts_at"],
              previous_ends_at=current["ends_at"])
-    elif live:
+    elif live and set(changes) != {"pending_organizer_ids"}:  # an invitation alone says nothing
         emit(cur, "event", "updated", row)
     return row
 
@@ -88,6 +98,23 @@ def cancel(cur, actor: Principal, event_id, reason: str | None, precondition: Pr
     return row
 
 
+def accept_organizer(cur, actor: Principal, event_id, organization_id) -> dict:
+    """The invited organization becomes an organizer of the event, and everyone hears of it as an update."""
+    current = _invitation(cur, event_id, organization_id)
+    community.require_active_organizations(cur, "organization_id", [organization_id])
+    row = rows.update(cur, "events", event_id, {"organizer_ids": [*current["organizer_ids"], organization_id],
+                                                **_uninvited(current, organization_id)})
+    if row["status"] != "draft":
+        emit(cur, "event", "updated", row)
+    return row
+
+
+def decline_organizer(cur, actor: Principal, event_id, organization_id) -> dict:
+    """The invitation is gone; the organizers stay as they were (nothing was published of it)."""
+    current = _invitation(cur, event_id, organization_id)
+    return rows.update(cur, "events", event_id, _uninvited(current, organization_id))
+
+
 def complete(cur, actor: Principal, ended: list[dict]) -> int:
     """Mark open events that have ended (locked by the caller) as completed, and say so."""
     cur.execute("""UPDATE events SET status = 'completed', completed_at = now(), updated_at = now(), version = version + 1
@@ -99,11 +126,25 @@ def complete(cur, actor: Principal, ended: list[dict]) -> int:
 
 # --- Rules ------------------------------------------------------------------------------------
 
+# Bounds that catch a mistyped year: the community plans a few years ahead at most, and its longest
+# events are study visits of 10–15 days (a program running for months is a series of events).
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+MAX_AHEAD = timedelta(days=5 * 366)
+MAX_LENGTH = timedelta(days=60)
+
+
 def check_times(event: dict) -> None:
-    """An event ends after it starts; its registration window closes before it ends."""
+    """An event starts between 2000 and five years from now, lasts at most 60 days and ends after
+    it starts; its registration window closes before it ends."""
+    if not EARLIEST <= event["starts_at"] <= times.now() + MAX_AHEAD:
+        raise Invalid("Start out of range", "An event starts after 2000 and within five years from now.",
+                      errors={"starts_at": ["Must be after 2000 and within five years from now."]})
     if event["ends_at"] <= event["starts_at"]:
         raise Invalid("End before start", "An event must end after it starts.",
                       errors={"ends_at": ["The end must be after the start."]})
+    if event["ends_at"] - event["starts_at"] > MAX_LENGTH:
+        raise Invalid("Event too long", "An event lasts at most 60 days; make a longer program a series of events.",
+                      errors={"ends_at": ["Must be at most 60 days after the start."]})
     opens, closes = event.get("registration_opens_at"), event.get("registration_closes_at")
     if opens and closes and closes <= opens:
         raise Invalid("Registration window is empty", "Registration must close after it opens.",
@@ -133,6 +174,29 @@ def check_capacity(event: dict) -> None:
         raise Conflict("Capacity below registrations",
                        f"{event['registered_count']} people are registered; the capacity cannot go below that.",
                        errors={"capacity": [f"Must be greater than or equal to {event['registered_count']}."]})
+
+
+def _organizers(actor: Principal, named: list, current: dict | None = None) -> dict:
+    """The named organizations split into those that organize at once (the actor speaks for them,
+    or they organize already) and those invited to; an invitation still pending stays one."""
+    already = {str(o) for o in current["organizer_ids"]} if current else set()
+    direct = [o for o in named if str(o) in already or access.speaks_for(actor, o)]
+    return {"organizer_ids": direct, "pending_organizer_ids": [o for o in named if o not in direct]}
+
+
+def _invitation(cur, event_id, organization_id) -> dict:
+    """The event (locked) that invites the organization to co-organize it, or NotFound."""
+    current = rows.get(cur, "events", event_id, for_update=True)
+    if current is None or str(organization_id) not in {str(o) for o in current["pending_organizer_ids"]}:
+        raise NotFound("No such invitation", f"The organization {organization_id} is not invited to co-organize "
+                       f"the event {event_id}.")
+    if current["status"] in CLOSED:
+        raise EventStatus(current, "A completed or cancelled event takes no new organizers.")
+    return current
+
+
+def _uninvited(current: dict, organization_id) -> dict:
+    return {"pending_organizer_ids": [o for o in current["pending_organizer_ids"] if str(o) != str(organization_id)]}
 
 
 def _check_series(cur, series_id) -> None:

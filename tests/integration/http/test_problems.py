@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.integration.http.conftest import SERVICE, assert_problem, count, json_log, notes_with
+from tests.integration.http.conftest import SCRAPER, SERVICE, assert_problem, count, json_log, notes_with
 
 
 def test_a_crash_is_a_500_problem_that_leaks_nothing_and_writes_nothing(client, tokens, http_settings):
@@ -47,7 +47,7 @@ def test_a_failed_commit_is_a_503_problem_still_stamped_counted_and_logged(clien
     retried = client.post("/notes/twice", json={"text": text}, headers=headers)
     assert_problem(retried, 503)
     assert "Idempotent-Replayed" not in retried.headers
-    metrics = client.get("/metrics").get_data(as_text=True)
+    metrics = client.get("/metrics", headers=SCRAPER).get_data(as_text=True)
     assert 'http_requests_total{endpoint="/notes/twice",method="POST",status="503"}' in metrics
     assert 'endpoint="/notes/twice",method="POST",status="201"' not in metrics
     [access] = [line for line in lines if line["message"] == "request" and line["path"] == "/notes/twice"]
@@ -67,6 +67,14 @@ def test_validation_errors_name_the_fields(client, tokens):
     assert set(body["errors"]) == {"text", "txt"}
     body = assert_problem(client.get("/notes?limit=0", headers=tokens.coordinator()), 422)
     assert set(body["errors"]) == {"limit"}
+
+
+def test_a_query_argument_the_schema_does_not_name_is_a_422_naming_it_not_ignored(client, tokens):
+    """Ignored, `?text=secret` would answer every note as if it filtered them."""
+    body = assert_problem(client.get("/notes?limit=5&text=secret&sort=id", headers=tokens.coordinator()), 422)
+    assert body["errors"] == {"text": ["Unknown field."], "sort": ["Unknown field."]}
+    assert client.get("/notes?limit=5", headers=tokens.coordinator()).status_code == 200
+    assert_problem(client.get("/notes/feed?cursor=&after=1"), 422)
 
 
 def test_a_malformed_json_body_is_a_400_problem(client, tokens):
