@@ -71,10 +71,10 @@ TAGS = ("workers_rights", "gender_equality", "climate", "refugees", "youth", "me
 # compares the API's pages with this SQL's, so a drift between the two shows as a failed check.
 FEED_SQL = """SELECT txid::text AS txid, seq, event_id, type, payload, created_at FROM changes
                 WHERE (txid, seq) > (%(txid)s::xid8, %(seq)s)
-                  AND txid < pg_snapshot_xmin(pg_current_snapshot())
+                  AND txid < (SELECT feed_horizon())
                   AND {scope}
                 ORDER BY changes.txid, seq LIMIT %(limit)s"""
-PARTNER_SCOPE = "(visibility IN ('public', 'members') OR organization_ids && %(mine)s::uuid[])"
+PARTNER_SCOPE = "(visibility IN ('public') OR organization_ids && %(mine)s::uuid[])"  # public and its own
 # The public calendar's queries (calendars._feed for PublicCalendar).
 CALENDAR_SUMMARY = (f"SELECT count(*) AS n, max(updated_at) AS latest, sum(version) AS versions FROM events "
                     f"WHERE {PUBLIC_CALENDAR}")
@@ -188,11 +188,11 @@ def seed(settings, n_changes: int, n_public: int, seed_value: int = 7) -> list[s
 
 
 def _wait_for_horizon(settings) -> None:
-    """The feed serves only changes below the oldest transaction running in the whole cluster: a
-    transaction open elsewhere on this server would hide the seeded ones. Wait for it to end."""
+    """The feed serves only changes below the oldest transaction of its database still running
+    (feed_horizon): one open there would hide the seeded ones. Wait for it to end."""
     deadline = time.monotonic() + 120
     with connect_admin(settings, autocommit=True) as conn:
-        while not conn.execute("SELECT max(txid) < pg_snapshot_xmin(pg_current_snapshot()) FROM changes"
+        while not conn.execute("SELECT max(txid) < feed_horizon() FROM changes"
                                ).fetchone()[0]:
             if time.monotonic() > deadline:
                 raise RuntimeError("a transaction on this server kept the feed's horizon below the seeded changes")

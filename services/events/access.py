@@ -3,9 +3,11 @@ and the facts a view looked up; each `require_…` refuses with Forbidden.
 
 A coordinator schedules anything; an organization admin schedules for their own organization;
 a partner client with `events:write` writes the events its organization organizes; members
-register themselves. Visibility: public (anyone, even without a token), members (anyone in the
-community), invitation (the organizing, hosting, partner and invited organizations, and the
-people registered).
+register themselves. Visibility: public (anyone, even without a token), members (the people of
+the community), invitation (the organizing, hosting, partner and invited organizations, and the
+people registered); the organizations involved see their events at any level, and a partner
+client sees public events and its own organization's. One rule for every read path: can_see for
+one event, visibility_condition for lists, changes_condition for the feed.
 """
 from __future__ import annotations
 
@@ -42,10 +44,10 @@ def only_organization(principal: Principal) -> str | None:
 
 
 def is_community_member(principal: Principal | None) -> bool:
-    if principal is None:
+    """A person of the community: a coordinator or someone in an organization. A partner client is
+    not one: the README promises it public events and its own organization's."""
+    if principal is None or principal.is_partner_client:
         return False
-    if principal.is_partner_client:
-        return principal.has_scope("events:read") or principal.has_scope("events:write")
     return principal.is_coordinator or bool(organizations_of(principal))
 
 
@@ -68,6 +70,27 @@ def can_manage(principal: Principal | None, event: dict) -> bool:
     if principal.is_coordinator:
         return True
     return bool(_administered(principal) & _ids(event["organizer_ids"]))
+
+
+def speaks_for(principal: Principal, organization_id) -> bool:
+    """Whether the actor may name the organization as an organizer without asking it: coordinators
+    and the platform itself, an admin of it (or its partner client with events:write), or an
+    import acting for it. Any other organization named is invited and must accept."""
+    if principal.is_coordinator or principal.is_system and principal.organization is None:
+        return True
+    if principal.is_system:
+        return principal.organization == str(organization_id)
+    return str(organization_id) in _administered(principal)
+
+
+def require_can_answer_organizer_invitation(principal: Principal, organization_id) -> None:
+    require(principal.is_coordinator or str(organization_id) in _administered(principal),
+            "Only an admin of the invited organization (or a coordinator) can accept or decline this.")
+
+
+def organizer_invitations_condition(principal: Principal) -> tuple[str, tuple]:
+    """The events whose co-organizer invitations the caller may answer, as an SQL condition."""
+    return "pending_organizer_ids && %s::uuid[]", (sorted(_administered(principal)),)
 
 
 def require_can_schedule_for(principal: Principal, organizer_ids) -> None:
@@ -94,11 +117,14 @@ def can_see(principal: Principal | None, event: dict, registered: bool = False) 
         return True
     if event["status"] == "draft":
         return False
-    if event["visibility"] == "public":
-        return True
-    if event["visibility"] == "members":
-        return is_community_member(principal)
-    return registered or bool(organizations_of(principal) & involved(event))
+    return (event["visibility"] in _levels(principal) or registered
+            or bool(organizations_of(principal) & involved(event)))
+
+
+def sees_online_link(principal: Principal | None, event: dict, registered: bool) -> bool:
+    """The online link is for the people registered and the event's managers, whichever path
+    reads it (the event, a list, the feed, a calendar)."""
+    return registered or can_manage(principal, event)
 
 
 def visibility_condition(principal: Principal | None) -> tuple[str, tuple]:
@@ -120,8 +146,13 @@ def managed_condition(principal: Principal) -> tuple[str, tuple]:
     return "organizer_ids && %s::uuid[]", (sorted(_administered(principal)),)
 
 
+def _levels(principal: Principal | None) -> tuple[str, ...]:
+    """The visibility levels the caller sees whoever organizes."""
+    return ("public", "members") if is_community_member(principal) else ("public",)
+
+
 def _visible_levels(principal: Principal | None) -> str:
-    return ", ".join(["'public'"] + (["'members'"] if is_community_member(principal) else []))
+    return ", ".join(f"'{level}'" for level in _levels(principal))
 
 
 # --- Registrations, attendance, feedback --------------------------------------------------------
@@ -154,7 +185,7 @@ def require_attended(attended: bool) -> None:
 # --- Topics, series, placements -----------------------------------------------------------------
 
 def require_topic_member(principal: Principal) -> None:
-    require(is_community_member(principal) and not principal.is_partner_client,
+    require(is_community_member(principal),
             "Only members of the community can propose and vote on topics.")
 
 
@@ -168,7 +199,15 @@ def require_can_vote_for(principal: Principal, organization_id) -> None:
 
 
 def require_can_withdraw_vote(principal: Principal, organization_id) -> None:
-    require(principal.is_member_of(organization_id), "You can withdraw only your own organization's vote.")
+    require(principal.is_member_of(organization_id) or principal.can_admin(organization_id),
+            "You can withdraw only your own organization's vote.")
+
+
+def require_can_withdraw_this_vote(principal: Principal, vote: dict) -> None:
+    """A vote speaks for its organization, but it is its voter's: only they, an admin of the
+    organization or a coordinator take it back."""
+    require(vote["voted_by"] == principal.subject or principal.can_admin(vote["organization_id"]),
+            "Only the person who voted, an admin of their organization or a coordinator can withdraw this vote.")
 
 
 def require_series_editor(principal: Principal) -> None:
@@ -219,14 +258,9 @@ def require_feed_reader(principal: Principal) -> None:
 
 
 def changes_condition(principal: Principal) -> tuple[str, dict]:
-    """The changes a caller may read from the feed, as an SQL condition over `changes` (named parameters)."""
+    """visibility_condition over the copy of the event each change keeps (named parameters):
+    `organization_ids` are the organizations involved, and drafts make no changes."""
     if principal.is_coordinator:
         return "TRUE", {}
     return (f"(visibility IN ({_visible_levels(principal)}) OR organization_ids && %(mine)s::uuid[])",
             {"mine": sorted(organizations_of(principal))})
-
-
-def sees_online_link(principal: Principal, concerned: set[str]) -> bool:
-    """A change's online link is for the organizations running the event (who are also told it by
-    webhook) and coordinators; a feed reader from elsewhere gets the change without it."""
-    return principal.is_coordinator or bool(organizations_of(principal) & concerned)

@@ -98,18 +98,25 @@ def external_event(cur, organization_id, external_id: str, *, for_update: bool =
 
 def changes(cur, position: tuple, visible: tuple[str, dict], limit: int) -> list[dict]:
     """Up to limit + 1 changes after `position` (txid, seq) that the `visible` condition lets
-    the caller read — only those below every transaction still running, so that one committing
-    late is served later, never skipped."""
+    the caller read — only those below every transaction of this database still running, so that
+    one committing late is served later, never skipped (feed_horizon: migration 0007)."""
     condition, params = visible
     cur.execute(
         # ORDER BY the column, not the text alias: text order puts txid 10 before 9 (and skips 9).
         f"""SELECT txid::text AS txid, seq, event_id, type, payload, created_at FROM changes
             WHERE (txid, seq) > (%(txid)s::xid8, %(seq)s)
-              AND txid < pg_snapshot_xmin(pg_current_snapshot())
+              AND txid < (SELECT feed_horizon())
               AND {condition}
             ORDER BY changes.txid, seq LIMIT %(limit)s""",  # noqa: S608 (fixed pieces)
         {**params, "txid": str(position[0]), "seq": int(position[1]), "limit": limit + 1})
     return cur.fetchall()
+
+
+def feed_held_back_by(cur, seconds: float) -> dict | None:
+    """The oldest transaction of this database that has run for more than `seconds` (its txid as
+    text, pid and start): the feed serves nothing past it until it ends."""
+    cur.execute("SELECT txid::text AS txid, pid, since FROM feed_held_back_by(make_interval(secs => %s))", (seconds,))
+    return cur.fetchone()
 
 
 # --- Registrations, attendance, feedback ------------------------------------------------------
@@ -196,6 +203,17 @@ def votes_of(cur, topic_ids, organization_ids) -> dict:
     for row in cur.fetchall():
         found.setdefault(row["topic_id"], []).append(row["organization_id"])
     return found
+
+
+def vote(cur, topic_id, organization_id) -> dict:
+    """The organization's vote for the topic, locked (so that who cast it stays who cast it until
+    the caller is done), or NotFound."""
+    cur.execute("SELECT * FROM topic_votes WHERE topic_id = %s AND organization_id = %s FOR UPDATE",
+                (topic_id, organization_id))
+    row = cur.fetchone()
+    if row is None:
+        raise NotFound("No such vote", "This organization has not voted for this topic.")
+    return row
 
 
 def series(cur, cursor, limit: int) -> list[dict]:

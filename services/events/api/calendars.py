@@ -20,6 +20,7 @@ from flask.views import MethodView
 from shared.auth.flask import current_principal, optional_principal
 from shared.errors import NotFound
 from shared.http.blueprint import Blueprint
+from shared.http import current
 from shared.http.db import cursor
 from services.events import access, queries, times
 from services.events.api.events import load_visible
@@ -105,7 +106,7 @@ class EventCalendar(MethodView):
         online link only for the people registered and its organizers."""
         cur = cursor()
         event, registered = load_visible(cur, event_id)
-        with_link = registered or access.can_manage(optional_principal(), event)
+        with_link = access.sees_online_link(optional_principal(), event, registered)
         body = _calendar([event], "Birlikte", _language(), with_links=with_link)
         return Response(body, mimetype="text/calendar", headers={
             "Cache-Control": "private, no-store",
@@ -140,7 +141,7 @@ class MyCalendar(MethodView):
         principal = current_principal()
         person = access.require_person(principal, "Only people have a personal calendar.")
         token = calendar_tokens.make(cursor(), principal, person)
-        return {"url": url_for("calendars.PersonalCalendar", token=token, _external=True)}
+        return {"url": current.public_url(url_for("calendars.PersonalCalendar", token=token))}
 
     @blp.response(204)
     def delete(self):

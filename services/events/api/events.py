@@ -23,13 +23,12 @@ blp = Blueprint("events", __name__, url_prefix="/events",
 
 
 def load_visible(cur, event_id) -> tuple[dict, bool]:
-    """The event and whether the caller is registered; 401/404 when the caller may not see it."""
+    """The event and whether the caller is registered; 404 when the caller may not see it, with or
+    without a token (a 401 would tell that such an event exists)."""
     event = rows.load(cur, "events", event_id, "event")
     principal = optional_principal()
     registered = queries.is_registered(cur, event_id, access.person_of(principal))
     if not access.can_see(principal, event, registered):
-        if principal is None:
-            current_principal()  # 401: a token might show it
         raise not_found("event", event_id)
     return event, registered
 
@@ -111,3 +110,25 @@ class EventCancellation(MethodView):
         cur = cursor()
         principal = manager(cur, event_id)
         return answer(shape.event(cursor(), events.cancel(cur, principal, event_id, data.get("reason"), if_match()), principal))
+
+
+@blp.route("/<uuid:event_id>/organizers/<uuid:organization_id>/accept")
+class OrganizerAcceptance(MethodView):
+    @blp.response(200, EventOut)
+    def post(self, event_id, organization_id):
+        """Accept your organization's invitation to co-organize the event (its admins, or a
+        coordinator): it becomes an organizer, and `events.event.updated` says so."""
+        principal = current_principal()
+        access.require_can_answer_organizer_invitation(principal, organization_id)
+        return answer(shape.event(cursor(), events.accept_organizer(cursor(), principal, event_id, organization_id),
+                                  principal))
+
+
+@blp.route("/<uuid:event_id>/organizers/<uuid:organization_id>/decline")
+class OrganizerDecline(MethodView):
+    @blp.response(204)
+    def post(self, event_id, organization_id):
+        """Decline your organization's invitation to co-organize the event."""
+        principal = current_principal()
+        access.require_can_answer_organizer_invitation(principal, organization_id)
+        events.decline_organizer(cursor(), principal, event_id, organization_id)

@@ -1,4 +1,5 @@
-"""The events the caller may manage: the organizers' own list, drafts included."""
+"""The events the caller may manage: the organizers' own list, drafts included; and those that
+invite the caller's organizations to co-organize them."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -25,4 +26,18 @@ class ManagedEvents(MethodView):
         principal = current_principal()
         cur = cursor()
         found = queries.managed_events(cur, args, access.managed_condition(principal), cursor_of(args), args["limit"])
+        return paginate(shape.events(cur, found, principal), args["limit"], queries.EVENT_ORDER)
+
+
+@blp.route("/organizer-invitations")
+class OrganizerInvitations(MethodView):
+    @blp.arguments(ManagedEventQuery, location="query")
+    @blp.response(200, page_of(EventOut))
+    def get(self, args):
+        """The events that invite an organization you administer to co-organize them, to accept
+        (`POST /events/{id}/organizers/{org}/accept`) or decline; latest start first."""
+        principal = current_principal()
+        cur = cursor()
+        found = queries.managed_events(cur, args, access.organizer_invitations_condition(principal),
+                                       cursor_of(args), args["limit"])
         return paginate(shape.events(cur, found, principal), args["limit"], queries.EVENT_ORDER)

@@ -2,6 +2,7 @@
 ids, and pulls every change that concerns it from a feed that never skips one."""
 from __future__ import annotations
 
+import logging
 import re
 
 from flask import request
@@ -24,6 +25,8 @@ from services.events.schemas import EventCancel, EventIn, EventOut, FeedArgs, Fe
 
 blp = Blueprint("partners", __name__, description="Partner systems: upsert by their own ids, and the change feed.")
 EXTERNAL_ID = re.compile(r"[A-Za-z0-9._:~@-]{1,200}")
+HELD_BACK_WARNING_SECONDS = 60  # a transaction open this long holds the feed back: say so
+log = logging.getLogger(__name__)
 
 
 def _writer(organization_id, external_id: str) -> Principal:
@@ -73,12 +76,24 @@ class PartnerEvent(MethodView):
         return answer(shape.event(cursor(), partner_sync.withdraw(cur, principal, current["id"], args.get("reason")), principal))
 
 
-def _without_link(change: dict, principal: Principal) -> dict:
+def _without_link(change: dict, principal: Principal, registered: set) -> dict:
+    """The change, with its online link only for those GET /events/{id} would show it to (its
+    organizers as the change names them, and the people registered)."""
     data = change["payload"]
-    concerned = {*(data.get("organizer_ids") or ()), *(data.get("partner_ids") or ()), data.get("host_id")}
-    if data.get("online_url") and not access.sees_online_link(principal, concerned):
+    sees = access.sees_online_link(principal, {"organizer_ids": data.get("organizer_ids") or []},
+                                   change["event_id"] in registered)
+    if data.get("online_url") and not sees:
         change = {**change, "payload": {**data, "online_url": None}}
     return change
+
+
+def _report_held_back(cur) -> None:
+    """Say in the log which transaction of this database has held the feed back for long: no
+    change past it is served until it ends."""
+    holder = queries.feed_held_back_by(cur, HELD_BACK_WARNING_SECONDS)
+    if holder is not None:
+        log.warning("change feed held back", extra={"txid": holder["txid"], "pid": holder["pid"],
+                                                     "since": holder["since"].isoformat()})
 
 
 @blp.route("/feed")
@@ -93,8 +108,11 @@ class Feed(MethodView):
         position = decode_cursor(args["cursor"]) if args.get("cursor") else ("0", 0)
         if len(position) != 2:
             raise BadRequest("Invalid cursor", "Use the cursor a feed page gave.", errors={"cursor": ["Not a feed cursor."]})
-        found = queries.changes(cursor(), position, access.changes_condition(principal), args["limit"])
-        items = [_without_link(item, principal) for item in found[:args["limit"]]]
+        cur = cursor()
+        found = queries.changes(cur, position, access.changes_condition(principal), args["limit"])
+        registered = queries.registered_among(cur, access.person_of(principal), {c["event_id"] for c in found})
+        items = [_without_link(item, principal, registered) for item in found[:args["limit"]]]
+        _report_held_back(cur)
         next_cursor = encode_cursor((items[-1]["txid"], items[-1]["seq"]) if items else position)
         more = len(found) > args["limit"]
         return {"items": items, "cursor": next_cursor, "more": more}, 200, link_header(next_cursor) if more else {}

@@ -27,8 +27,8 @@ def _event(row: dict, principal: Principal | None, names: dict, *, registered: b
     zones = dict.fromkeys([row["time_zone"], *row["display_time_zones"], *([tz] if tz else [])])
     out["local_times"] = [times.local_view(row["starts_at"], row["ends_at"], z) for z in zones]
     out["seats_left"] = None if row["capacity"] is None else max(row["capacity"] - row["registered_count"], 0)
-    if not (registered or access.can_manage(principal, row)):
-        out["online_url"] = None  # the link is for the people registered
+    if not access.sees_online_link(principal, row, registered):
+        out["online_url"] = None
     return out
 
 

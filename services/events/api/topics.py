@@ -106,9 +106,11 @@ class Votes(MethodView):
 class Vote(MethodView):
     @blp.response(204)
     def delete(self, topic_id, organization_id):
-        """Withdraw your organization's vote."""
+        """Withdraw your organization's vote: the person who cast it, an admin of the organization
+        or a coordinator."""
         principal = current_principal()
         access.require_can_withdraw_vote(principal, organization_id)
+        access.require_can_withdraw_this_vote(principal, queries.vote(cursor(), topic_id, organization_id))
         topics.withdraw_vote(cursor(), principal, topic_id, organization_id)
 
 

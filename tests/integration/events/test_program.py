@@ -54,17 +54,18 @@ def test_concurrent_votes_are_all_counted_once(client, tokens, community, app):
 
 def test_the_ranking_puts_the_most_requested_topics_first(client, tokens, community):
     orgs = [community.organization() for _ in range(4)]
+    voter = {org: tokens.member_of(org, subject=community.person(org)) for org in orgs}
     workers = propose(client, tokens, orgs[0], "İşçi hakları", ("workers_rights",))
     hr = propose(client, tokens, orgs[1], "STK'larda insan kaynakları", ("hr_management",))
     quiet = propose(client, tokens, orgs[2], "Veri sistemleri", ("data_systems",))
     for org in orgs[:3]:
-        client.post(f"/topics/{workers['id']}/votes", json={}, headers=tokens.member_of(org))
+        client.post(f"/topics/{workers['id']}/votes", json={}, headers=voter[org])
     for org in orgs[:2]:
-        client.post(f"/topics/{hr['id']}/votes", json={}, headers=tokens.member_of(org))
-    withdrawn = client.delete(f"/topics/{workers['id']}/votes/{orgs[2]}", headers=tokens.member_of(orgs[2]))
+        client.post(f"/topics/{hr['id']}/votes", json={}, headers=voter[org])
+    withdrawn = client.delete(f"/topics/{workers['id']}/votes/{orgs[2]}", headers=voter[orgs[2]])
     assert withdrawn.status_code == 204
-    client.post(f"/topics/{workers['id']}/votes", json={}, headers=tokens.member_of(orgs[3]))
-    client.post(f"/topics/{workers['id']}/votes", json={}, headers=tokens.member_of(orgs[2]))
+    client.post(f"/topics/{workers['id']}/votes", json={}, headers=voter[orgs[3]])
+    client.post(f"/topics/{workers['id']}/votes", json={}, headers=voter[orgs[2]])
     ranking = client.get("/topics/ranking?limit=100", headers=tokens.member_of(orgs[0])).get_json()
     ours = [t["id"] for t in ranking if t["id"] in {workers["id"], hr["id"], quiet["id"]}]
     assert ours == [workers["id"], hr["id"], quiet["id"]]

@@ -56,7 +56,7 @@ def test_one_event_as_a_calendar_file_carries_its_link_for_the_registered_only(c
 
 def test_a_calendar_file_is_refused_to_those_who_may_not_see_the_event(client, tokens, org, community, create_event):
     members = create_event(org, visibility="members")
-    assert client.get(f"/events/{members['id']}.ics").status_code == 401
+    assert client.get(f"/events/{members['id']}.ics").status_code == 404
     assert client.get(f"/events/{members['id']}.ics", headers=tokens.member_of(org)).status_code == 200
     invited = create_event(org, visibility="invitation")
     stranger = tokens.member_of(community.organization())

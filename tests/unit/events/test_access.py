@@ -24,6 +24,7 @@ STRANGER_MEMBER = caller(roles=["member"], member_of=[STRANGER])
 WRITER_CLIENT = caller(sub="client:wheel", roles=["partner_client"], scope="events:read events:write", org=ORGANIZER)
 READER_CLIENT = caller(sub="client:reader", roles=["partner_client"], scope="events:read", org=ORGANIZER)
 SCOPELESS_CLIENT = caller(sub="client:none", roles=["partner_client"], org=STRANGER)
+STRANGER_CLIENT = caller(sub="client:stranger", roles=["partner_client"], scope="events:read", org=STRANGER)
 SYSTEM = Principal.system("calendar-import", organization=ORGANIZER)
 
 
@@ -50,6 +51,7 @@ def test_coordinators_organizing_admins_and_their_writing_client_manage_an_event
     (STRANGER_MEMBER, True, True, False, False),
     (READER_CLIENT, True, True, True, False),
     (SCOPELESS_CLIENT, True, False, False, False),
+    (STRANGER_CLIENT, True, False, False, False),  # a partner client: public events and its own
 ])
 def test_who_sees_an_event_of_each_visibility(principal, public, members, invitation, draft):
     seen = [access.can_see(principal, event(v)) for v in ("public", "members", "invitation")]
@@ -64,7 +66,7 @@ def test_a_stranger_registered_for_an_invitation_only_event_sees_it():
 
 
 @pytest.mark.parametrize("principal, levels", [
-    (None, "'public'"), (STRANGER_MEMBER, "'public', 'members'"), (READER_CLIENT, "'public', 'members'"),
+    (None, "'public'"), (STRANGER_MEMBER, "'public', 'members'"), (READER_CLIENT, "'public'"),
     (SCOPELESS_CLIENT, "'public'"),
 ])
 def test_the_list_condition_names_the_levels_the_caller_sees_and_their_organizations(principal, levels):
@@ -116,13 +118,24 @@ def test_a_partner_client_writes_only_its_own_organization_with_the_write_scope(
             access.require_partner_writer(principal, organization, "events")
 
 
-def test_a_feed_reader_from_elsewhere_gets_no_online_link():
-    concerned = {ORGANIZER, PARTNER}
-    assert access.sees_online_link(COORDINATOR, concerned) and access.sees_online_link(WRITER_CLIENT, concerned)
-    assert not access.sees_online_link(STRANGER_MEMBER, concerned)
+def test_the_online_link_is_for_the_managers_and_the_people_registered():
+    for principal in (COORDINATOR, ORGANIZER_ADMIN, WRITER_CLIENT):
+        assert access.sees_online_link(principal, event(), registered=False)
+    for principal in (ORGANIZER_MEMBER, READER_CLIENT, STRANGER_MEMBER, None):
+        assert not access.sees_online_link(principal, event(), registered=False)
+    assert access.sees_online_link(STRANGER_MEMBER, event(), registered=True)
     assert access.changes_condition(COORDINATOR) == ("TRUE", {})
     condition, params = access.changes_condition(SCOPELESS_CLIENT)
     assert "visibility IN ('public')" in condition and params == {"mine": [STRANGER]}
+
+
+@pytest.mark.parametrize("principal, organization, speaks", [
+    (COORDINATOR, STRANGER, True), (ORGANIZER_ADMIN, ORGANIZER, True), (ORGANIZER_ADMIN, STRANGER, False),
+    (WRITER_CLIENT, ORGANIZER, True), (READER_CLIENT, ORGANIZER, False), (ORGANIZER_MEMBER, ORGANIZER, False),
+    (SYSTEM, ORGANIZER, True), (SYSTEM, STRANGER, False), (Principal.system("demo"), STRANGER, True),
+])
+def test_only_who_speaks_for_an_organization_names_it_organizer_without_asking(principal, organization, speaks):
+    assert access.speaks_for(principal, organization) is speaks
 
 
 def test_the_callers_person_is_their_subject_when_it_is_a_person():
