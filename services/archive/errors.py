@@ -30,3 +30,19 @@ class ConsentMissing(Conflict):
         super().__init__("Consent missing", "Every speaker on a recording must have consented to being recorded: "
                          + ", ".join(names) + ".", errors={"speakers": [f"No consent from {name}." for name in names]},
                          speakers_without_consent=names)
+
+
+class MediaMismatch(Invalid):
+    def __init__(self, item_type: str):
+        super().__init__("Media does not fit the item",
+                         f"Only recordings are video or audio; a {item_type} has no media.",
+                         errors={"media": [f"A {item_type} has no media; leave it out."]})
+
+
+class UnknownEvents(Invalid):
+    """Events the archive has not heard of (its copy of what the events service published), by id
+    (also as the answer's `unknown_event_ids`)."""
+
+    def __init__(self, ids: list[str]):
+        super().__init__("Unknown events", "The archive knows no event " + ", ".join(ids) + ".",
+                         errors={"event_ids": [f"No event {i}." for i in ids]}, unknown_event_ids=ids)

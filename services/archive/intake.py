@@ -5,6 +5,7 @@ import base64
 import binascii
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import filetype
@@ -13,6 +14,7 @@ from shared.errors import BadRequest
 from services.archive.errors import TooLarge
 
 HEAD = 8192
+NAME_LIMIT = 200  # characters of a file's name kept
 ALLOWED = {
     "recording": ("video/", "audio/"),
     "publication": ("application/pdf",),
@@ -62,6 +64,19 @@ class Intake:
     def received(self, key: str, *, name: str, announced_sha256: str | None = None) -> Received:
         """What was read, once it is all stored under `key`."""
         return Received(key, name, self.size, self.sha256.hexdigest(), self.content_type(), announced_sha256)
+
+
+def safe_name(given: str | None) -> str:
+    """A file's name as the archive keeps it, whatever the client sent: the last segment of a path
+    (/ or \\), no control or format characters (CR, LF, NUL, bidirectional overrides), at most
+    NAME_LIMIT characters with its extension kept; "file" when nothing is left."""
+    name = "".join(ch for ch in unicodedata.normalize("NFC", given or "") if unicodedata.category(ch)[0] != "C")
+    name = re.split(r"[/\\]", name)[-1].strip(" .")
+    if len(name) > NAME_LIMIT:
+        stem, dot, extension = name.rpartition(".")
+        keep = dot + extension if dot and len(extension) <= 16 else ""
+        name = name[:NAME_LIMIT - len(keep)].rstrip(" .") + keep
+    return name or "file"
 
 
 def expected_sha256(headers) -> str | None:

@@ -3,6 +3,7 @@ decisions and the consent rule need."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from shared.errors import NotFound
 from services.archive.access import Findable
@@ -16,11 +17,16 @@ FILTERS = {"type": "type = %(type)s", "language": "language = %(language)s", "st
            "date_from": "published_on >= %(date_from)s", "date_to": "published_on <= %(date_to)s"}
 RANKED_ORDER = ["rank", "id"]
 NEWEST_ORDER = ["created_at", "id"]
+KEY_TYPES = {"rank": float, "created_at": datetime, "id": uuid.UUID}  # what a cursor's values are read as
 
 
 def order_of(filters: dict) -> list[str]:
     """The sort key of a listing's rows (its cursor's values): by relevance when searching."""
     return RANKED_ORDER if filters.get("q") else NEWEST_ORDER
+
+
+def cursor_shape(filters: dict) -> tuple[type, ...]:
+    return tuple(KEY_TYPES[column] for column in order_of(filters))
 
 
 def items(cur, findable: Findable | None, filters: dict, cursor, limit: int) -> list[dict]:
@@ -42,12 +48,12 @@ def items(cur, findable: Findable | None, filters: dict, cursor, limit: int) -> 
 
 
 def _ordering(searching: bool, rank: str, cursor, named: dict) -> tuple[str, str | None]:
-    """ORDER BY, and the keyset condition for the rows after `cursor` (its values go into `named`)."""
+    """ORDER BY, and the keyset condition for the rows after `cursor` (its values, read as
+    cursor_shape says, go into `named`)."""
     if searching:
         if cursor is None:
             return "rank DESC, id", None
-        after_rank, named["after_id"] = cursor
-        named["after_rank"] = float(after_rank)
+        named["after_rank"], named["after_id"] = cursor
         return "rank DESC, id", f"({rank} < %(after_rank)s OR ({rank} = %(after_rank)s AND id > %(after_id)s::uuid))"
     if cursor is None:
         return "created_at DESC, id DESC", None
@@ -121,3 +127,16 @@ def consenting(cur, person_ids: list[str]) -> set[str]:
     cur.execute("SELECT id::text AS id FROM people "
                 "WHERE id = ANY(%s::uuid[]) AND consent_recording AND status = 'active'", (person_ids,))
     return {row["id"] for row in cur.fetchall()}
+
+
+def known_events(cur, event_ids: list) -> set[str]:
+    """Those of the events the archive has a copy of."""
+    cur.execute("SELECT id::text AS id FROM events WHERE id = ANY(%s::uuid[])", ([str(e) for e in event_ids],))
+    return {row["id"] for row in cur.fetchall()}
+
+
+def names_file(cur, key: str) -> bool:
+    """Whether an item or its captions name the stored file `key`."""
+    cur.execute("SELECT EXISTS (SELECT 1 FROM items WHERE file_key = %(key)s)"
+                " OR EXISTS (SELECT 1 FROM captions WHERE file_key = %(key)s) AS named", {"key": key})
+    return cur.fetchone()["named"]

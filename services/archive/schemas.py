@@ -4,12 +4,12 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.paging import PageArgsSchema
-from shared.schemas import Patch
+from shared.schemas import Patch, Pattern
 
 TYPES = ("recording", "publication", "material", "link")
 VISIBILITIES = ("public", "members", "participants")
 LANGUAGES = ("tr", "en")
-TAG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{1,59}$", error="Use lower-case words joined by _ or -.")
+TAG = Pattern(r"^[a-z0-9][a-z0-9_-]{1,59}$", error="Use lower-case words joined by _ or -.")
 
 
 def texts(max_length: int, **kwargs):

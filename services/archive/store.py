@@ -25,12 +25,17 @@ def to_db(values: dict) -> dict:
     return {name: Jsonb(value) if name in JSON_COLUMNS else value for name, value in as_stored(values).items()}
 
 
-def put_captions(cur, item_id, language: str, received: Received) -> None:
+def put_captions(cur, item_id, language: str, received: Received) -> str | None:
+    """The captions in place of any in that language; the key of the file they replace, if any."""
+    cur.execute("SELECT file_key FROM captions WHERE item_id = %s AND language = %s AND kind = 'captions' FOR UPDATE",
+                (item_id, language))
+    replaced = cur.fetchone()
     cur.execute("""INSERT INTO captions (item_id, language, file_key, file_size, file_sha256)
                    VALUES (%s, %s, %s, %s, %s)
                    ON CONFLICT (item_id, language, kind) DO UPDATE SET file_key = excluded.file_key,
                        file_size = excluded.file_size, file_sha256 = excluded.file_sha256, created_at = now()""",
                 (item_id, language, received.key, received.size, received.sha256))
+    return replaced["file_key"] if replaced else None
 
 
 def lock_event_recordings(cur, event_id) -> None:

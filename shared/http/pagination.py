@@ -11,17 +11,19 @@ from shared.http import current
 from shared.http.errors import answer
 
 
-def decode_cursor(token: str) -> tuple:
-    """The cursor's values; from here on a value the view or the database cannot use is the
-    client's edit, answered 400 (shared/http/app.py), not a crash of ours."""
+def decode_cursor(token: str, shape: tuple[type, ...] | None = None) -> tuple:
+    """The cursor's values, read as `shape` when the listing gives it (shared/paging.py); without
+    it, from here on a value the view or the database cannot use is the client's edit, answered
+    400 (shared/http/app.py), not a crash of ours."""
     if has_request_context():
         g.client_cursor = True
-    return paging.decode_cursor(token)
+    return paging.decode_cursor(token, shape)
 
 
-def cursor_of(args: dict) -> tuple | None:
-    """The position a list's `cursor` argument names, or None for the first page."""
-    return decode_cursor(args["cursor"]) if args.get("cursor") else None
+def cursor_of(args: dict, shape: tuple[type, ...] | None = None) -> tuple | None:
+    """The position a list's `cursor` argument names, or None for the first page; `shape`: the
+    types of the listing's sort key, e.g. `(datetime, uuid.UUID)`."""
+    return decode_cursor(args["cursor"], shape) if args.get("cursor") else None
 
 
 def invalid_cursor_response():

@@ -41,7 +41,8 @@ def test_a_time_zone_that_is_none_is_refused_without_touching_the_file_system(na
 
 
 @pytest.mark.parametrize("module", ["services.registry.schemas", "services.events.schemas",
-                                    "services.notifications.schemas", "shared.paging"])
+                                    "services.notifications.schemas", "services.archive.schemas",
+                                    "shared.paging"])
 def test_every_pattern_of_a_service_schema_matches_the_whole_value(module):
     """marshmallow's validate.Regexp uses re.match: `^…$` lets a final newline in (a "TR\\n" country
     overflowed char(2)); every pattern must be a shared.schemas.Pattern."""

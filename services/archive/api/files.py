@@ -1,18 +1,28 @@
-"""An item's file and captions: streamed uploads, downloads with Range, ETag and conditional GET."""
+"""An item's file and captions: streamed uploads, downloads with Range, ETag and conditional GET.
+
+A stored file is whatever its uploader made it (a PDF can carry HTML after `%PDF-`, a GIF a script
+after `GIF89a`): it goes out never sniffed, under a policy that runs nothing, and as an attachment
+unless it is what the web app plays in its pages (recordings and their captions)."""
 from __future__ import annotations
 
+import logging
+import re
+import unicodedata
 import uuid
 from contextlib import contextmanager
+from urllib.parse import quote, unquote
 
-from flask import Response, after_this_request, request, send_file
+from flask import Response, after_this_request, g, request, send_file
 from flask.views import MethodView
 
 from shared.auth.flask import current_principal
 from shared.errors import NotFound
 from shared.http import current
 from shared.http.blueprint import Blueprint
+from shared.http import db
 from shared.http.db import cursor
 from shared.http.etag import if_match
+from shared.http.problems import problem_response
 from shared.http.resources import answer
 from services.archive import intake, queries
 from services.archive.api import managed, readable
@@ -21,7 +31,13 @@ from services.archive.operations import files
 from services.archive.schemas import LANGUAGES, ItemOut
 from services.archive.storage import storage_for
 
+log = logging.getLogger(__name__)
 blp = Blueprint("files", __name__, url_prefix="/items", description="Files and captions of archive items.")
+PLAYED_INLINE = ("video/", "audio/", "text/vtt")  # the web app's player and its captions track
+FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=0, must-revalidate",
+                "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox"}  # whatever its type
+_EXTENDED_NAME = re.compile(r"filename\*\s*=\s*([\w!#$%&+.^`|~-]+)'[\w-]*'([^;\s]*)", re.IGNORECASE)
+_PLAIN_NAME = re.compile(r'filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))', re.IGNORECASE)
 
 
 def _storage():
@@ -44,12 +60,50 @@ def _upload():
     except Exception:
         storage.delete(key)
         raise
+    g.setdefault("archive_uploads", []).append(key)  # kept only if the request commits a row naming it
+
+
+@blp.teardown_request
+def _drop_uncommitted_uploads(_exc=None) -> None:
+    """Once the request's transaction has ended: a file it stored that no committed row names (the
+    request was refused after the file was in, or its commit failed) is deleted. If the database
+    cannot say, the file stays: better an orphan than an item without its file."""
+    for key in g.pop("archive_uploads", []):
+        try:
+            with db.pool().connection() as conn, conn.cursor() as cur:
+                named = queries.names_file(cur, key)
+        except Exception:
+            log.warning("could not tell whether an upload was kept", extra={"key": key}, exc_info=True)
+            continue
+        if not named:
+            _storage().delete(key)
 
 
 def _file_name() -> str:
+    """The name the client gave the file, made safe to keep: Content-Disposition's `filename*`
+    (RFC 5987, UTF-8) or `filename`, else `?name=`."""
     disposition = request.headers.get("Content-Disposition", "")
-    name = disposition.partition("filename=")[2].strip('"; ')
-    return (name or request.args.get("name") or "file")[:200]
+    name = ""
+    if extended := _EXTENDED_NAME.search(disposition):
+        try:
+            name = unquote(extended.group(2), encoding=extended.group(1), errors="replace")
+        except LookupError:  # a charset Python does not know
+            name = ""
+    elif plain := _PLAIN_NAME.search(disposition):
+        name = re.sub(r"\\(.)", r"\1", plain.group(1)) if plain.group(1) is not None else plain.group(2).strip()
+    return intake.safe_name(name or request.args.get("name"))
+
+
+def _disposition(content_type: str, name: str) -> str:
+    """Content-Disposition (RFC 6266) for a stored file: an ASCII `filename` every client reads,
+    and the name itself as `filename*` (RFC 5987) when it is more than ASCII (a Turkish name)."""
+    kind = "inline" if content_type.startswith(PLAYED_INLINE) else "attachment"
+    name = intake.safe_name(name)  # names stored before they were made safe, too
+    letters = "".join(ch for ch in unicodedata.normalize("NFKD", name.replace("ı", "i"))
+                      if not unicodedata.combining(ch))
+    plain = re.sub(r'[^\x20-\x7e]|["\\%]', "_", letters)
+    value = f'{kind}; filename="{plain}"'
+    return value if plain == name else f"{value}; filename*=UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"
 
 
 @blp.route("/<uuid:item_id>/file")
@@ -91,20 +145,20 @@ def _delete_after_commit(key: str) -> None:
 
 
 def _serve(key: str, size: int, sha256: str, content_type: str | None, name: str) -> Response:
+    content_type = content_type or "application/octet-stream"
     wanted = request.range
     if wanted is not None and len(wanted.ranges) == 1 and wanted.range_for_length(size) is None:
-        return Response(status=416, headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+        return problem_response(416, "Range not satisfiable", f"The file has {size} bytes.",
+                                headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"})
+    headers = {**FILE_HEADERS, "Content-Disposition": _disposition(content_type, name)}
     local = _storage().path(key)
     if local is not None:
         # A file on local disk goes out with sendfile (no copy through Python); werkzeug answers
         # Range, If-Range and If-None-Match the way the streaming path below does for S3.
-        response = send_file(local, mimetype=content_type or "application/octet-stream", download_name=name,
-                             conditional=True, etag=sha256, max_age=0)
-        response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+        response = send_file(local, mimetype=content_type, conditional=True, etag=sha256, max_age=0)
+        response.headers.update(headers)
         return response
-    tag = f'"{sha256}"'
-    headers = {"ETag": tag, "Accept-Ranges": "bytes", "Cache-Control": "private, max-age=0, must-revalidate",
-               "Content-Disposition": f'inline; filename="{name}"'}
+    headers.update({"ETag": f'"{sha256}"', "Accept-Ranges": "bytes"})
     if request.if_none_match.contains(sha256):
         return Response(status=304, headers=headers)
     start, length, status = 0, size, 200
@@ -115,7 +169,7 @@ def _serve(key: str, size: int, sha256: str, content_type: str | None, name: str
             headers["Content-Range"] = f"bytes {span[0]}-{span[1] - 1}/{size}"
     headers["Content-Length"] = str(length)
     return Response(_storage().open_range(key, start, length), status=status, headers=headers,
-                    mimetype=content_type or "application/octet-stream", direct_passthrough=True)
+                    mimetype=content_type, direct_passthrough=True)
 
 
 @blp.route("/<uuid:item_id>/captions/<string:language>")
@@ -129,7 +183,9 @@ class Captions(MethodView):
         cur = cursor()
         files.require_takes_captions(managed(cur, principal, item_id))  # before the body is streamed for nothing
         with _upload() as received:
-            item = files.attach_captions(cur, principal, item_id, language, received)
+            item, replaced = files.attach_captions(cur, principal, item_id, language, received)
+        if replaced:
+            _delete_after_commit(replaced)
         return answer(queries.with_captions(cur, item))
 
     def get(self, item_id, language):

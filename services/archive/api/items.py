@@ -26,7 +26,7 @@ class Items(MethodView):
         """Items the caller may see, newest first — or, with `q`, ranked by relevance. Turkish words
         are matched by their stem ("örgütlerin" finds "örgüt"), English ones too."""
         found = queries.items(cursor(), access.findable(optional_principal()), args,
-                              cursor_of(args), args["limit"])
+                              cursor_of(args, queries.cursor_shape(args)), args["limit"])
         return paginate(found, args["limit"], queries.order_of(args))
 
     @blp.arguments(ItemIn)

@@ -36,15 +36,15 @@ def attach(cur, actor: Principal, item_id, received: Received, precondition: Pre
     return row, item["file_key"]
 
 
-def attach_captions(cur, actor: Principal, item_id, language: str, received: Received) -> dict:
-    """A recording's WebVTT captions in a language, in place of any it had; the item."""
+def attach_captions(cur, actor: Principal, item_id, language: str, received: Received) -> tuple[dict, str | None]:
+    """A recording's WebVTT captions in a language, in place of any it had: the item, and the key
+    of the captions' file they replace (to delete once this is committed, as for attach)."""
     item = rows.load(cur, "items", item_id, "item")
     require_takes_captions(item)
     _require_intact(received)
     if received.content_type != "text/vtt":
         raise NotAccepted("Not WebVTT", "Captions and transcripts must be WebVTT (starting with 'WEBVTT').")
-    store.put_captions(cur, item_id, language, received)
-    return item
+    return item, store.put_captions(cur, item_id, language, received)
 
 
 def _require_intact(received: Received) -> None:

@@ -9,12 +9,13 @@ from shared.auth.principal import Principal
 from shared.errors import Conflict
 from shared.versions import Precondition
 from services.archive import queries, store
-from services.archive.errors import ConsentMissing
+from services.archive.errors import ConsentMissing, MediaMismatch, UnknownEvents
 from services.archive.messages import emit
 
 
 def create(cur, actor: Principal, data: dict) -> dict:
     """A draft; its file comes next (operations.files.attach)."""
+    _require_fits(cur, actor, data, data.get("event_ids", []))
     row = rows.insert(cur, "items", store.to_db({**data, "created_by": actor.subject}))
     emit(cur, "created", row)
     return row
@@ -25,7 +26,21 @@ def change(cur, actor: Principal, item_id, changes: dict, precondition: Precondi
     changes = rows.changed(current, store.as_stored(changes))
     if not changes:
         return current
+    added = [e for e in changes.get("event_ids", []) if e not in current["event_ids"]]
+    _require_fits(cur, actor, {**current, **changes}, added)
     return rows.update(cur, "items", item_id, store.to_db(changes))
+
+
+def _require_fits(cur, actor: Principal, item: dict, linked: list) -> None:
+    """Only a recording is video or audio; the events a person links it to (`linked`) are events
+    the archive has heard of. A system actor's ids come from the events service or the shared
+    community itself (the demo), and may be ahead of the archive's copy."""
+    if item.get("media") and item["type"] != "recording":
+        raise MediaMismatch(item["type"])
+    if linked and not actor.is_system:
+        unknown = sorted({str(e) for e in linked} - queries.known_events(cur, linked))
+        if unknown:
+            raise UnknownEvents(unknown)
 
 
 def publish(cur, actor: Principal, item_id, precondition: Precondition) -> dict:

@@ -190,6 +190,10 @@ def test_an_anonymous_visitor_downloads_the_public_publication_and_plays_the_pub
     with page.expect_download() as download:
         page.get_by_role("link", name="Download", exact=True).click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-1.4")
+    passed_on = page.request.get(platform.web + page.get_by_role("link", name="Download", exact=True).get_attribute("href"))
+    # a stored file is never opened in the web app's origin, nor sniffed into something else
+    assert passed_on.headers["content-disposition"].startswith("attachment;")
+    assert passed_on.headers["x-content-type-options"] == "nosniff"
     page.screenshot(path=tmp_path / "archive-publication.png", full_page=True)
 
     page.goto(f"{platform.web}/archive?lang=en&type=recording")
@@ -200,6 +204,8 @@ def test_an_anonymous_visitor_downloads_the_public_publication_and_plays_the_pub
     shown = next(t for t in player["tracks"] if t["mode"] == "showing")
     assert shown["language"] == "en" and shown["first"] == "Welcome to the BİRLİKTE Learning Community."
     assert sorted(t["language"] for t in player["tracks"]) == ["en", "tr"]
+    source = page.locator("video source").get_attribute("src")
+    assert page.request.get(platform.web + source).headers["content-disposition"].startswith("inline;")  # played in the page
     page.screenshot(path=tmp_path / "archive-public-recording.png", full_page=True)
     assert console_errors == []
 

@@ -5,19 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import subprocess
-import sys
-import time
 import tracemalloc
 import uuid
 from pathlib import Path
 
-import pytest
-import requests
-
 from services.archive.storage import S3Storage
 from tests.support.archive import MP4_HEAD, PDF_HEAD, PNG_HEAD, item_body
-from tests.support.smtp import free_port
 
 
 def draft(client, tokens, org, **overrides) -> dict:
@@ -134,25 +127,6 @@ def test_a_200_mb_upload_streams_with_bounded_memory(client, tokens):
     assert response.get_json()["file"]["size"] == size
     assert response.get_json()["file"]["sha256"] == source.sha.hexdigest()
     assert peak < 32 * 2 ** 20, f"peak Python memory {peak / 2**20:.1f} MiB while uploading 200 MiB"
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    """moto's S3-compatible server, run as a real HTTP server on localhost."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=0.5)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(10)
 
 
 def test_the_s3_backend_stores_streams_and_serves_ranges(s3_server, client, tokens, app, archive_settings):
