@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-SUITES = ("backbone", "events", "feeds", "notifications", "archive")
+SUITES = ("backbone", "events", "feeds", "notifications", "archive", "sign_in", "program")
 
 
 def main(argv=None) -> int:
