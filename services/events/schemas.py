@@ -118,6 +118,8 @@ class LocalTime(Schema):
 
 class EventOut(EventFields):
     id = fields.UUID()
+    pending_organizer_ids = fields.List(fields.UUID(), metadata={
+        "description": "organizations named as co-organizers that have not accepted yet (they count once they do)"})
     topic_id = fields.UUID(allow_none=True)
     status = fields.String()
     sequence = fields.Integer()

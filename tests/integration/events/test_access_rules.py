@@ -104,7 +104,7 @@ def test_an_organization_named_by_another_admin_is_invited_and_counts_once_it_ac
     mine, theirs = community.organization(), community.organization()
     admin, their_admin = tokens.admin_of(mine), tokens.admin_of(theirs)
     event = create_event(mine, headers=admin, organizer_ids=[mine, theirs])
-    assert event["organizer_ids"] == [mine]
+    assert event["organizer_ids"] == [mine] and event["pending_organizer_ids"] == [theirs]
     assert client.patch(f"/events/{event['id']}", json={"capacity": 10}, headers={
         **their_admin, "If-Match": f'"v{event["version"]}"'}).status_code == 403
     invitations = client.get("/me/organizer-invitations", headers=their_admin).get_json()["items"]
@@ -115,6 +115,7 @@ def test_an_organization_named_by_another_admin_is_invited_and_counts_once_it_ac
     assert refused.status_code == 403 and refused.content_type == PROBLEM
     accepted = client.post(f"/events/{event['id']}/organizers/{theirs}/accept", headers=their_admin)
     assert accepted.status_code == 200 and accepted.get_json()["organizer_ids"] == [mine, theirs]
+    assert accepted.get_json()["pending_organizer_ids"] == []
     assert client.get("/me/organizer-invitations", headers=their_admin).get_json()["items"] == []
     again = client.post(f"/events/{event['id']}/organizers/{theirs}/accept", headers=their_admin)
     assert again.status_code == 404 and again.content_type == PROBLEM
@@ -177,7 +178,7 @@ def test_a_feed_held_back_by_a_transaction_of_this_database_says_which_one(
         client, tokens, org, settings, caplog, monkeypatch):
     monkeypatch.setattr(partners, "HELD_BACK_WARNING_SECONDS", 1.5)
     with psycopg.connect(settings.database_url) as holder:
-        xid = holder.execute("SELECT pg_current_xact_id()::text").fetchone()[0]
+        xid = holder.execute("SELECT xid(pg_current_xact_id())::text").fetchone()[0]
         time.sleep(2)
         with caplog.at_level(logging.WARNING, logger=partners.log.name):
             assert client.get("/feed?limit=1", headers=tokens.coordinator()).status_code == 200
