@@ -4,6 +4,7 @@ One connection pool per process; a page asks for what it shows in a bounded numb
 from __future__ import annotations
 
 import threading
+import time
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -27,6 +28,22 @@ def _http() -> requests.Session:
     return _local.http
 
 
+IN_FLIGHT_RETRIES = 5
+
+
+def _in_flight(response: requests.Response) -> bool:
+    """The service is still answering the first request of this Idempotency-Key (a form sent twice)."""
+    return response.status_code == 409 and "Retry-After" in response.headers and response.request.headers.get(
+        "Idempotency-Key") is not None
+
+
+def _retry_after(response: requests.Response) -> float:
+    try:
+        return min(max(float(response.headers["Retry-After"]), 0.1), 2.0)
+    except ValueError:
+        return 1.0
+
+
 class Backend:
     def __init__(self, settings: Settings, token: str | None = None, language: str | None = None):
         self.token, self.language = token, language
@@ -45,8 +62,12 @@ class Backend:
         return {**headers, **(extra or {})}
 
     def call(self, method: str, service: str, path: str, *, headers: dict | None = None, **kwargs) -> requests.Response:
-        response = _http().request(method, self.url(service, path), headers=self._headers(headers), timeout=TIMEOUT,
-                                   **kwargs)
+        for attempt in range(IN_FLIGHT_RETRIES + 1):
+            response = _http().request(method, self.url(service, path), headers=self._headers(headers),
+                                       timeout=TIMEOUT, **kwargs)
+            if not (_in_flight(response) and attempt < IN_FLIGHT_RETRIES):
+                break
+            time.sleep(_retry_after(response))  # a second press of the same form: the first's answer is coming
         if response.status_code == 401 and self.token:
             raise SignedOut()
         if response.status_code >= 400:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 
+from shared import schemas
+
 KIND_NAMES = {
     "organizational_meeting": _("Organizational meeting"),
     "civil_space_discussion": _("Civil space discussion"),
@@ -87,9 +89,9 @@ def language_name(code: str) -> str:
 
 
 def countries() -> list[tuple[str, str]]:
-    """Every country (ISO 3166 alpha-2) by its name in the reader's language."""
+    """Every country the registry and events take (ISO 3166 alpha-2), by its name in the reader's language."""
     names = get_locale().territories
-    return sorted(((c, n) for c, n in names.items() if len(c) == 2 and c.isalpha()), key=lambda c: alphabetical(c[1]))
+    return sorted(((c, names.get(c, c)) for c in schemas.countries()), key=lambda c: alphabetical(c[1]))
 
 
 # Turkish letters after their Latin neighbours (ç after c, ı before i, ö after o…), as a reader expects a list

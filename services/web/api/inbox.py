@@ -52,7 +52,7 @@ def index():
     backend = api.backend()
     unread = backend.get("notifications", "/inbox", unread="true", limit=UNREAD)
     read = backend.get("notifications", "/inbox", unread="false", limit=READ, cursor=request.args.get("cursor"))
-    return render_template("inbox/index.html", unread=[_shown(n) for n in unread["items"]],
+    return render_template("inbox/index.html", unread_items=[_shown(n) for n in unread["items"]],
                            more_unread=bool(unread["next_cursor"]), read=[_shown(n) for n in read["items"]],
                            next=read["next_cursor"], later=bool(request.args.get("cursor")), form=ReadAll.now())
 
@@ -94,9 +94,9 @@ def _series() -> list[tuple[str, str]]:
 
 
 def _preferences_page(form: Preferences, current: dict, status: int = 200):
-    return render_template("inbox/preferences.html", form=form, current=current, grid=GRID,
+    return render_template("inbox/preferences.html", form=form, preferences=current, grid=GRID,
                            notification_kind_names=labels.NOTIFICATION_KIND_NAMES,
-                           language_name=labels.language_name(current["language"])), status
+                           account_language=labels.language_name(current["language"])), status
 
 
 @blueprint.get("/inbox/preferences")

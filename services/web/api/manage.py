@@ -15,7 +15,8 @@ from services.web import api, labels, times
 from services.web.api.program import shown, text_of
 from services.web.errors import ApiProblem
 from services.web.forms.manage import (EVENT_FIELDS, AttendanceForm, CancelForm, EventForm, FeedbackForm,
-                                       PlacementForm, PlacementStatusForm, RescheduleForm, SeriesForm, VersionForm)
+                                       PlacementForm, PlacementStatusForm, RescheduleForm, SeriesForm, VersionForm,
+                                       unmoved_times_left_out)
 from services.web.problems import message, on_form
 
 blueprint = Blueprint("manage", __name__)
@@ -100,7 +101,8 @@ def edit(event_id):
     conflict = None
     if request.method == "POST" and form.validate() and (body := form.body()) is not None:
         try:
-            saved = api.backend().patch("events", f"/events/{event_id}", body, form.etag.data)
+            saved = api.backend().patch("events", f"/events/{event_id}", unmoved_times_left_out(body, current),
+                                        form.etag.data)
             return _after_edit(event_id, current, saved, form.publish.data)
         except ApiProblem as problem:
             if problem.status != 412:

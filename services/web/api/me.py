@@ -14,7 +14,7 @@ from services.web.api.program import feed_links, relay, shown
 
 blueprint = Blueprint("me", __name__)
 BATCH = 100  # the events API's most ids in one call
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")  # a personal calendar's token, as the events API makes it
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")  # a personal calendar's token, as the events API makes it
 
 
 def _sign_in_first():
@@ -66,6 +66,6 @@ def stop_calendar():
 @blueprint.get("/calendars/personal/<token>.ics")
 def personal_calendar(token: str):
     """A person's calendar for their calendar program, which holds the private address, not a session."""
-    if not TOKEN.match(token):
+    if not TOKEN.fullmatch(token):
         raise NotFound(_("No such calendar"), _("This calendar link is unknown or was revoked."))
     return relay(f"/calendars/personal/{token}.ics")

@@ -115,11 +115,13 @@ def _program(form: ProgramFilters, found: dict, chosen: dict | None = None) -> s
 
 @blueprint.get("/events/<uuid:event_id>")
 def event(event_id):
-    """The event's page; one for members only asks a visitor to sign in, then comes back here."""
+    """The event's page. A visitor who may not see it is asked to sign in and comes back here: the
+    events service answers 404 alike for what does not exist and what only members or invited
+    organizations see, so that its existence is not told to strangers."""
     try:
         return _event_page(event_id)
     except ApiProblem as problem:
-        if problem.status != 401 or api.signed_in():
+        if problem.status not in (401, 404) or api.signed_in():
             raise
         return redirect(url_for("auth.login", next=url_for("program.event", event_id=event_id)), 303)
 

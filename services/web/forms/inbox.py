@@ -44,7 +44,7 @@ class ReadAll(FlaskForm):
 class Preferences(FlaskForm):
     """`version` is the ETag of the preferences the form was filled from (a change made meanwhile is
     not overwritten). `email` and `in_app` each list the kinds wanted on that channel."""
-    version = HiddenField(validators=[Regexp(r'^"v\d+"$')])
+    version = HiddenField(validators=[Regexp(r'"v\d+"\Z')])
     email = MultiCheckboxField(_("By email"), validators=[Optional()])
     in_app = MultiCheckboxField(_("In the inbox"), validators=[Optional()])
     digest = RadioField(_("News of events and the archive"), validators=[DataRequired()], choices=[

@@ -66,6 +66,18 @@ def wall_clock(value: str | None, zone: str) -> datetime | None:
     return times.instant(value).astimezone(ZoneInfo(zone)).replace(tzinfo=None) if value else None
 
 
+def unmoved_times_left_out(body: dict, current: dict) -> dict:
+    """The edit as sent: a start or end the person did not move is left out. The form shows minutes,
+    and an event made through the API may start at seconds past one; sent back, it would move by
+    them, and everyone registered would be told the event was rescheduled."""
+    zone = current["time_zone"]
+    if body["time_zone"] != zone:
+        return body
+    return {name: value for name, value in body.items()
+            if not (name in ("starts_local", "ends_local")
+                    and value == wall_clock(current[name.replace("_local", "_at")], zone).strftime(WALL_CLOCK))}
+
+
 def instant(field, zone: str) -> str | None:
     """A wall-clock field's time in `zone` as an instant for the API; a time the clocks skip
     (a daylight-saving jump) is an error on the field rather than silently another time."""

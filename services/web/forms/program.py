@@ -12,7 +12,7 @@ from services.web import labels
 
 KINDS = tuple(labels.KIND_NAMES)
 FORMATS = tuple(labels.FORMAT_NAMES)
-TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{1,59}$")  # as the events API writes a topic
+TAG = re.compile(r"[a-z0-9][a-z0-9_-]{1,59}")  # as the events API writes a topic
 
 
 class ProgramFilters(FlaskForm):
@@ -33,7 +33,7 @@ class ProgramFilters(FlaskForm):
         self.kind.choices = [("", _("All kinds")), *labels.KIND_NAMES.items()]
         self.format.choices = [("", _("Any format")), *labels.FORMAT_NAMES.items()]
         topics = dict(labels.TOPIC_NAMES)
-        if self.topic.data and self.topic.data not in topics and TAG.match(self.topic.data):
+        if self.topic.data and self.topic.data not in topics and TAG.fullmatch(self.topic.data):
             topics[self.topic.data] = labels.topic_name(self.topic.data)  # a topic an event's page linked to
         self.topic.choices = [("", _("Any topic")), *sorted(topics.items(), key=lambda item: labels.alphabetical(str(item[1])))]
         self.series.choices = [("", _("Every series")), *series]

@@ -38,12 +38,21 @@ def page(chromium):
 
 @pytest.fixture
 def console_errors(page) -> list[str]:
-    """What the page's console reported as errors, and uncaught script errors: none, normally."""
+    """What the page's console reported as errors, and uncaught script errors: none, normally.
+    A page answered with an error status (a form shown again with its 422, a 404 page) is logged by
+    the browser too; the tests check those statuses themselves, so only a failed script, style,
+    image or call counts here."""
     errors: list[str] = []
+    pages: set[str] = set()
 
     def seen(message):
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            errors.append(message.text)  # a missing favicon is the browser's habit, not the page's fault
+        url = message.location.get("url", "")
+        if message.type != "error" or url.endswith("/favicon.ico"):  # a missing favicon is the browser's habit
+            return
+        if message.text.startswith("Failed to load resource") and url in pages:
+            return
+        errors.append(message.text)
+    page.on("request", lambda request: pages.add(request.url) if request.resource_type == "document" else None)
     page.on("console", seen)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
