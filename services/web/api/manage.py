@@ -68,7 +68,33 @@ def index():
     found = api.backend().get("events", "/me/managed-events", limit=PAGE, status=status,
                               cursor=request.args.get("cursor"))
     return _render("index.html", events=[shown(e) for e in found["items"]], next=found["next_cursor"],
-                   status=status, statuses=STATUSES)
+                   status=status, statuses=STATUSES, invitations=_invitations())
+
+
+def _invitations() -> list[dict]:
+    """On the first page: the events that invite an organization the person administers to
+    co-organize them, each with those organizations (id, name), to accept or decline."""
+    if request.args.get("cursor"):
+        return []
+    found = api.backend().get("events", "/me/organizer-invitations", limit=PAGE)["items"]
+    if not found:
+        return []
+    names, mine = dict(_organizations()), set(api.who().admin_of)
+    return [{**shown(e), "organizers": ", ".join((e.get("organization_names") or {}).get(o, names.get(o, o))
+                                                 for o in e["organizer_ids"]),
+             "invited": [(o, names.get(o, o)) for o in e.get("pending_organizer_ids", []) if o in mine]}
+            for e in found]
+
+
+@blueprint.post("/manage/events/<uuid:event_id>/organizers/<uuid:organization_id>/<any(accept, decline):answer>")
+def answer_invitation(event_id, organization_id, answer):
+    """An admin's answer for their organization (the app checks the form's CSRF token, as every POST's)."""
+    try:
+        api.backend().post("events", f"/events/{event_id}/organizers/{organization_id}/{answer}")
+    except ApiProblem as problem:
+        if problem.status != 404:  # answered meanwhile (another admin): the list says how it stands
+            raise
+    return redirect(url_for("manage.index", done="co-organizing" if answer == "accept" else "declined"), 303)
 
 
 @blueprint.route("/manage/events/new", methods=["GET", "POST"])

@@ -224,3 +224,34 @@ def test_bad_input_is_shown_next_to_its_field(platform, page, console_errors, tm
     expect(page.locator("#ends_local-error")).to_have_text("The end must be after the start.")
     page.screenshot(path=tmp_path / "bad-input.png", full_page=True)
     assert script_errors(console_errors) == []
+
+
+def test_an_organization_invited_to_co_organize_accepts_on_its_manage_page(platform, page, console_errors, tmp_path):
+    """An admin names another organization as co-organizer: it is invited, not made one; its admin
+    sees the invitation on the manage page and accepts, and the event is theirs to manage too."""
+    title = f"Organizing volunteers across two cities {uuid.uuid4().hex[:6]}"
+    theirs, mine = organization_of(ZEYNEP), organization_of(AYSE)
+    zeynep = platform.token(str(person_id(ZEYNEP)), roles=("member",), member_of=(theirs,), admin_of=(theirs,))
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=25)
+    made = platform.api("POST", "events", "/events", token=zeynep, json={
+        "kind": "thematic_meeting", "format": "online", "title": {"en": title, "tr": title},
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(),
+        "time_zone": "Europe/Istanbul", "online_url": "https://meet.example.org/birlikte/two-cities",
+        "organizer_ids": [theirs, mine], "visibility": "members", "status": "scheduled"})
+    assert made.status_code == 201, made.text
+    event = made.json()
+    assert event["organizer_ids"] == [theirs] and event["pending_organizer_ids"] == [mine]
+
+    signed_in_at(page, platform, "/manage", AYSE)
+    invitations = page.get_by_role("region", name="Invitations to co-organize")
+    card = invitations.get_by_role("listitem").filter(has_text=title)
+    expect(card).to_contain_text(f"They invite {ORGANIZATIONS[0][0]} to organize it with them.")
+    page.screenshot(path=tmp_path / "co-organizer-invitation.png", full_page=True)
+    card.get_by_role("button", name=f"Accept for {ORGANIZATIONS[0][0]}").click()
+
+    expect(page.get_by_role("status")).to_have_text("Your organization co-organizes the event now: it is on your list.")
+    expect(page.get_by_role("region", name="Invitations to co-organize")).to_have_count(0)
+    expect(page.get_by_role("link", name=title)).to_be_visible()  # among the events she manages
+    now = platform.api("GET", "events", f"/events/{event['id']}").json()
+    assert now["organizer_ids"] == [theirs, mine] and now["pending_organizer_ids"] == []
+    assert console_errors == []
