@@ -31,6 +31,17 @@ def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
     return parse
 
 
+def _urls(schemes: tuple[str, ...]) -> Callable[[str], str]:
+    """One URL or several, separated by spaces."""
+    one = _url(schemes)
+
+    def parse(value: str) -> str:
+        if not value.split():
+            raise ValueError("must name at least one URL")
+        return " ".join(one(url) for url in value.split())
+    return parse
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number <= 0:
@@ -159,7 +170,9 @@ class Settings:
         "JWT_PRIVATE_KEY", _pem, None, "PEM private key of the built-in issuer (registry only)")
     jwt_public_key: str | None = _setting("JWT_PUBLIC_KEY", _pem, None, "PEM public key tokens are verified with")
     jwks_url: str | None = _setting(
-        "JWKS_URL", _url(("http", "https")), None, "an external OIDC issuer's JWKS; replaces JWT_PUBLIC_KEY")
+        "JWKS_URL", _urls(("http", "https")), None,
+        "the JWKS tokens are verified with, several separated by spaces (another OIDC provider's, and the "
+        "registry's for its partner clients' tokens); replaces JWT_PUBLIC_KEY")
     token_lifetime_seconds: int = _setting("TOKEN_LIFETIME_SECONDS", _positive_int, 300,
                                            "how long an access token lives (refresh tokens keep a session going)")
     refresh_token_days: int = _setting("REFRESH_TOKEN_DAYS", _positive_int, 30,

@@ -94,6 +94,17 @@ class TokenIssuer:
         return {"keys": [public_jwk(key.private_key.public_key(), key.kid)]}
 
 
+def _other_jwks(settings: Settings, *, holding_keys: bool) -> list[str]:
+    """The JWKS URLs to ask for keys. A verifier that holds keys itself (the registry) asks only
+    those of other providers, never its own address: a token it cannot place is refused there and
+    then, without a request to itself."""
+    urls = (settings.jwks_url or "").split()
+    if holding_keys:
+        own = settings.registry_url.rstrip("/") + "/"
+        urls = [url for url in urls if not url.startswith(own)]
+    return urls
+
+
 class TokenVerifier:
     """`keys`: kid → public key, for a verifier that has them at hand (the registry's own store);
     otherwise the JWKS URL or the public key of the configuration. `revoked(claims)`: a reason when
@@ -102,11 +113,11 @@ class TokenVerifier:
     def __init__(self, settings: Settings, *, keys: Callable[[], dict] | None = None,
                  revoked: Callable[[dict], str | None] | None = None):
         self.settings, self._keys, self._revoked = settings, keys, revoked
-        self._jwks = (jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS)
-                      if settings.jwks_url and keys is None else None)
+        self._jwks = [jwt.PyJWKClient(url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS)
+                      for url in _other_jwks(settings, holding_keys=keys is not None)]
         self._public = (serialization.load_pem_public_key(settings.jwt_public_key.encode())
                         if settings.jwt_public_key else None)
-        if self._keys is None and self._jwks is None and self._public is None:
+        if self._keys is None and not self._jwks and self._public is None:
             raise ValueError("set BIRLIKTE_JWT_PUBLIC_KEY or BIRLIKTE_JWKS_URL to verify tokens")
         # A client sends the same token on every request: its verified claims are kept until it
         # expires, so the signature is checked once, not on every call (revocation is asked each time).
@@ -134,14 +145,21 @@ class TokenVerifier:
         return claims
 
     def _key_for(self, token: str):
-        if self._keys is not None:
-            kid = jwt.get_unverified_header(token).get("kid")
-            key = self._keys().get(kid)
-            if key is None:
-                raise InvalidToken(f"no key {kid!r} signs tokens here")
+        kid = jwt.get_unverified_header(token).get("kid")
+        if self._keys is not None and (key := self._keys().get(kid)) is not None:
             return key
-        if self._jwks is not None:
-            return self._jwks.get_signing_key_from_jwt(token).key
+        unreachable = None
+        for jwks in self._jwks:  # the first that holds the token's key
+            try:
+                return jwks.get_signing_key(kid).key
+            except jwt.PyJWKClientConnectionError as exc:
+                unreachable = exc
+            except jwt.PyJWKClientError:
+                continue
+        if unreachable is not None:
+            raise KeysUnavailable(str(unreachable))
+        if self._keys is not None or self._jwks:
+            raise InvalidToken(f"no key {kid!r} signs tokens here")
         return self._public
 
     def _decode(self, token: str) -> dict:

@@ -180,3 +180,21 @@ def test_an_unreachable_jwks_is_a_503_not_a_verdict_on_the_token(http_settings, 
     assert_problem(response, 503)
     assert response.headers.get("Retry-After") and "WWW-Authenticate" not in response.headers
     assert "127.0.0.1" not in response.get_data(as_text=True)
+
+
+def test_tokens_of_several_providers_are_verified_each_with_its_own_jwks(jwks, http_settings, http_pool):
+    """Another OpenID Connect provider signs the people's tokens, the registry its partner clients':
+    BIRLIKTE_JWKS_URL names both, and a key neither publishes is still refused."""
+    other_private, other_public = _keypair()
+    provider = TokenIssuer(http_settings.replace(jwt_private_key=other_private, jwt_public_key=other_public))
+    second = _Jwks(provider.jwks())
+    try:
+        settings = http_settings.replace(jwt_public_key=None, jwks_url=f"{jwks.url} {second.url}")
+        client = make_app(settings, http_pool).test_client()
+        for issuer in (TokenIssuer(http_settings), provider):
+            assert client.get("/notes", headers=bearer(issuer.issue("c", roles=COORDINATOR))).status_code == 200
+        stranger_private, stranger_public = _keypair()
+        stranger = TokenIssuer(http_settings.replace(jwt_private_key=stranger_private, jwt_public_key=stranger_public))
+        assert_problem(client.get("/notes", headers=bearer(stranger.issue("c", roles=COORDINATOR))), 401)
+    finally:
+        second.close()

@@ -1,12 +1,18 @@
 """A person's own account through the API: who they are and what their tokens say, their sessions
 (signing devices out), a change of email address confirmed by a code sent to the new address, and the
 welcome email of a person someone registered."""
+import json
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from services import service
 from shared.auth.principal import Principal
+from shared.auth.tokens import TokenIssuer
 from services.registry.operations import people, sessions
+from tests.conftest import keypair
 from tests.support.identity import code_in
 from tests.support.registry import bearer, eventually, join, outbox_types, person_body, rows_of
 
@@ -200,3 +206,39 @@ def test_no_welcome_for_someone_who_signed_in_already_or_was_deactivated_or_came
     with registry_pool.connection() as conn, conn.cursor() as cur:
         imported = people.register(cur, Principal.system("demo"), person_body())
     assert rows_of(settings, "SELECT 1 FROM registry.account_emails WHERE person_id = %s", imported["id"]) == []
+
+
+def test_a_person_signed_in_at_another_provider_is_known_here_by_its_jwks(person, settings, registry_pool):
+    """An operator points the services at another OpenID Connect provider (BIRLIKTE_JWKS_URL): the
+    registry's own API takes its tokens too, besides those it signs itself; a key of neither is refused."""
+    private, public = keypair()
+    provider = TokenIssuer(settings.replace(jwt_private_key=private, jwt_public_key=public))
+    document = json.dumps(provider.jwks()).encode()
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(document)))
+            self.end_headers()
+            self.wfile.write(document)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app = service("registry").create_app(
+        settings.replace(jwks_url=f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json"), pool=registry_pool)
+    try:
+        client = app.test_client()
+        theirs = provider.issue(person["id"], roles=("member",))
+        me = client.get("/me", headers={"Authorization": f"Bearer {theirs}"})
+        assert me.status_code == 200 and me.get_json()["person"]["id"] == person["id"]
+        stranger_private, stranger_public = keypair()
+        stranger = TokenIssuer(settings.replace(jwt_private_key=stranger_private, jwt_public_key=stranger_public))
+        refused = client.get("/me", headers={"Authorization": f"Bearer {stranger.issue(person['id'], roles=('member',))}"})
+        assert refused.status_code == 401
+    finally:
+        server.shutdown()
+        server.server_close()
