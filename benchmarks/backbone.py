@@ -26,7 +26,6 @@ import argparse
 import contextlib
 import http.client
 import json
-import math
 import os
 import platform
 import secrets

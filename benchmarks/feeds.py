@@ -32,7 +32,6 @@ import json
 import os
 import platform
 import random
-import signal
 import statistics
 import sys
 import tempfile
@@ -47,7 +46,7 @@ from psycopg.types.json import Jsonb
 from benchmarks import loadgen
 from benchmarks.backbone import Row, isolated, process, table
 from benchmarks.events import connect_admin, connect_service, explain, thread_load
-from benchmarks.support import free_port, percentile
+from benchmarks.support import free_port, percentile, report_lines, suite_main
 from services import events as events_service
 from services.events.queries import PUBLIC_CALENDAR
 from shared import contracts
@@ -571,8 +570,7 @@ def report(result: dict) -> str:
         "",
         table(result["rows"]),
     ]
-    notes = [f"  note: {r.figure.split(':')[0]}: {r.note}" for r in result["rows"] if r.note]
-    return "\n".join(lines + ([""] + notes if notes else []))
+    return report_lines(lines, result["rows"])
 
 
 def options(argv=None) -> argparse.Namespace:
@@ -596,22 +594,7 @@ def options(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> int:
-    opts = options(argv)
-
-    def stop(signum, _frame):
-        raise SystemExit(128 + signum)  # so that the server stops and the database is dropped
-    signal.signal(signal.SIGTERM, stop)
-
-    result = run(opts)
-    print(report(result), flush=True)
-    if opts.json:
-        Path(opts.json).write_text(json.dumps({k: v for k, v in result.items() if k != "rows"},
-                                              ensure_ascii=False, indent=2))
-    failed = [r.figure for r in result["rows"] if r.met is False]
-    if failed:
-        print("\nFAILED: " + "; ".join(failed), flush=True)
-        return 1
-    return 0
+    return suite_main(options, run, report, argv)
 
 
 if __name__ == "__main__":

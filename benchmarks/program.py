@@ -30,13 +30,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import html
-import json
 import os
 import platform
 import queue
 import re
 import secrets
-import signal
 import statistics
 import sys
 import tempfile
@@ -52,7 +50,7 @@ import requests
 from benchmarks import loadgen
 from benchmarks.backbone import Row, isolated, process, table
 from benchmarks.events import connect_service, thread_load
-from benchmarks.support import free_port, percentile
+from benchmarks.support import free_port, percentile, report_lines, suite_main
 from services import events, notifications, registry, web
 from services.events import access
 from services.web.api import COOKIE
@@ -298,8 +296,7 @@ def report(result: dict) -> str:
         "",
         table(result["rows"]),
     ]
-    notes = [f"  note: {r.figure.split(':')[0]}: {r.note}" for r in result["rows"] if r.note]
-    return "\n".join(lines + ([""] + notes if notes else []))
+    return report_lines(lines, result["rows"])
 
 
 def options(argv=None) -> argparse.Namespace:
@@ -320,22 +317,7 @@ def options(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> int:
-    opts = options(argv)
-
-    def stop(signum, _frame):
-        raise SystemExit(128 + signum)  # so that the servers stop and the database is dropped
-    signal.signal(signal.SIGTERM, stop)
-
-    result = run(opts)
-    print(report(result), flush=True)
-    if opts.json:
-        Path(opts.json).write_text(json.dumps({k: v for k, v in result.items() if k != "rows"},
-                                              ensure_ascii=False, indent=2))
-    failed = [r.figure for r in result["rows"] if r.met is False]
-    if failed:
-        print("\nFAILED: " + "; ".join(failed), flush=True)
-        return 1
-    return 0
+    return suite_main(options, run, report, argv)
 
 
 if __name__ == "__main__":

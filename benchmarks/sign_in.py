@@ -29,12 +29,10 @@ from __future__ import annotations
 
 import argparse
 import email.parser
-import json
 import os
 import platform
 import random
 import re
-import signal
 import smtplib
 import sys
 import tempfile
@@ -49,7 +47,7 @@ from aiosmtpd.controller import Controller
 
 from benchmarks.backbone import Row, _pika, isolated, process, table
 from benchmarks.notifications import fill, reschedule
-from benchmarks.support import free_port, percentile
+from benchmarks.support import free_port, percentile, report_lines, suite_main
 from services import notifications, registry
 from services.registry.worker import SIGN_IN_MAIL_SECONDS
 from shared.bus import topology
@@ -291,8 +289,7 @@ def report(result: dict) -> str:
         "",
         table(result["rows"]),
     ]
-    notes = [f"  note: {r.figure.split(':')[0]}: {r.note}" for r in result["rows"] if r.note]
-    return "\n".join(lines + ([""] + notes if notes else []))
+    return report_lines(lines, result["rows"])
 
 
 def options(argv=None) -> argparse.Namespace:
@@ -309,22 +306,7 @@ def options(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> int:
-    opts = options(argv)
-
-    def stop(signum, _frame):
-        raise SystemExit(128 + signum)  # so that the servers stop and the database is dropped
-    signal.signal(signal.SIGTERM, stop)
-
-    result = run(opts)
-    print(report(result), flush=True)
-    if opts.json:
-        Path(opts.json).write_text(json.dumps({k: v for k, v in result.items() if k != "rows"},
-                                              ensure_ascii=False, indent=2))
-    failed = [r.figure for r in result["rows"] if r.unit == "count" and r.met is False]
-    if failed:
-        print("\nFAILED: " + "; ".join(failed), flush=True)
-        return 1
-    return 0
+    return suite_main(options, run, report, argv, failed=lambda row: row.unit == "count" and row.met is False)
 
 
 if __name__ == "__main__":

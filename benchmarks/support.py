@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +14,7 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
@@ -185,3 +188,31 @@ def analyze(settings, *tables: str) -> None:
     with psycopg.connect(settings.database_url, autocommit=True) as conn:
         conn.execute(sql.SQL("ANALYZE {}").format(sql.SQL(", ").join(
             sql.Identifier(*table.split(".")) for table in tables)))
+
+
+def report_lines(lines: list[str], rows) -> str:
+    """A suite's report: its heading lines, then the notes its rows carry."""
+    notes = [f"  note: {r.figure.split(':')[0]}: {r.note}" for r in rows if r.note]
+    return "\n".join(lines + ([""] + notes if notes else []))
+
+
+def suite_main(options, run, report, argv=None, *, failed=lambda row: row.met is False) -> int:
+    """Run a suite from the command line: its options, a SIGTERM that still stops its servers and
+    drops its database, the report printed, the results written as JSON when asked; exit 1 when a
+    check did not hold."""
+    opts = options(argv)
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, stop)
+
+    result = run(opts)
+    print(report(result), flush=True)
+    if opts.json:
+        Path(opts.json).write_text(json.dumps({k: v for k, v in result.items() if k != "rows"},
+                                              ensure_ascii=False, indent=2))
+    failing = [r.figure for r in result["rows"] if failed(r)]
+    if failing:
+        print("\nFAILED: " + "; ".join(failing), flush=True)
+        return 1
+    return 0
