@@ -6,6 +6,7 @@ An app calls `install(app, translations=...)`; its templates extend `layout.html
 """
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -74,3 +75,13 @@ def _asset(filename: str):
     response = send_from_directory(HERE / "static", filename, max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def session_cookie(name: str) -> tuple[uuid.UUID, str] | None:
+    """The session id and secret the browser's cookie `name` carries (`<id>.<secret>`); None when
+    it has none, or one not of ours."""
+    session_id, _, secret = request.cookies.get(name, "").partition(".")
+    try:
+        return (uuid.UUID(session_id), secret) if secret else None
+    except ValueError:
+        return None

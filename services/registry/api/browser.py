@@ -3,12 +3,12 @@ session and holding its secret), and the little a sign-in in progress needs (Fla
 cookie session: the pending sign-in request, form tokens)."""
 from __future__ import annotations
 
-import uuid
 
 from flask import g, request
 
 from shared.http import current
 from shared.http.db import cursor
+from shared.web import session_cookie
 from services.registry.operations import sessions
 
 COOKIE = "birlikte_session"
@@ -22,12 +22,8 @@ def signed_in() -> dict | None:
 
 
 def _resume() -> dict | None:
-    session_id, _, secret = request.cookies.get(COOKIE, "").partition(".")
-    try:
-        session_id = uuid.UUID(session_id)
-    except ValueError:  # no cookie, or not one of ours
-        return None
-    return sessions.resume(cursor(), session_id, secret) if secret else None
+    found = session_cookie(COOKIE)
+    return sessions.resume(cursor(), *found) if found else None
 
 
 def keep(response, session: dict, secret: str):

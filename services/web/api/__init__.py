@@ -2,7 +2,6 @@
 is signed in on this browser, and the services' APIs called on their behalf."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 import jwt
@@ -11,6 +10,7 @@ from flask_babel import get_locale
 
 from shared.http import current
 from shared.http.db import cursor, keep_writes
+from shared.web import session_cookie
 from services.web.backend import Backend
 from services.web.errors import ApiProblem
 from services.web.operations import sessions
@@ -26,12 +26,8 @@ def signed_in() -> dict | None:
 
 
 def _resume() -> dict | None:
-    session_id, _, secret = request.cookies.get(COOKIE, "").partition(".")
-    try:
-        session_id = uuid.UUID(session_id)
-    except ValueError:
-        return None
-    return sessions.resume(cursor(), session_id, secret) if secret else None
+    found = session_cookie(COOKIE)
+    return sessions.resume(cursor(), *found) if found else None
 
 
 def backend() -> Backend:
