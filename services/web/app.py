@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, g, render_template, request
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from shared import web
 from shared.config import Settings, load_settings
@@ -40,10 +41,13 @@ def create_app(settings: Settings | None = None, pool=None) -> Flask:
     for area in PAGES:
         app.register_blueprint(import_module(f"services.web.api.{area}").blueprint)
     app.register_error_handler(DomainError, _refused)
+    for code in (404, 405):  # an address the app has no page for is a page too, not problem+json
+        app.register_error_handler(code, _no_such_page)
     app.before_request(_language_of_the_signed_in)
     app.context_processor(lambda: {"person": api.signed_in(), "who": api.who() if api.signed_in() else api.Who(),
                                    "unread": api.unread(), **labels.context()})
-    app.jinja_env.globals.update(has_page=lambda endpoint: endpoint in app.view_functions, current=_current)
+    app.jinja_env.globals.update(has_page=lambda endpoint: endpoint in app.view_functions,
+                                aria_current=_current)  # a name no page passes as its own
     return app
 
 
@@ -64,4 +68,8 @@ def _refused(error: DomainError):
     if isinstance(error, SignedOut):
         return api.signed_out(render_template)
     status = error.status if isinstance(error, ApiProblem) else status_of(error)
-    return render_template("problem.html", error=error), status
+    return api.problem_page(error, status)
+
+
+def _no_such_page(error: HTTPException):
+    return render_template("problem.html", status=error.code, detail=None), error.code

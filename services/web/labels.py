@@ -35,7 +35,8 @@ def topic_name(tag: str) -> str:
 
 def context() -> dict:
     return {"kind_names": KIND_NAMES, "format_names": FORMAT_NAMES, "topic_name": topic_name,
-            "speaker_role_names": SPEAKER_ROLE_NAMES, "language_name": language_name}
+            "speaker_role_names": SPEAKER_ROLE_NAMES, "language_name": language_name,
+            "problem_titles": PROBLEM_TITLES, "problem_hints": PROBLEM_HINTS}
 
 
 # --- The community: organizations, people, partnerships (directory, organization, account) -------
@@ -179,3 +180,19 @@ def webhooks() -> dict:
     """The names the webhook pages use (passed by their views)."""
     return {"webhook_status_names": WEBHOOK_STATUS_NAMES, "delivery_status_names": DELIVERY_STATUS_NAMES,
             "webhook_pattern_names": WEBHOOK_PATTERN_NAMES}
+
+
+# --- what went wrong, by status: the heading of a refusal's page --------------------------------
+
+PROBLEM_TITLES = {
+    400: _("The request could not be read"), 401: _("Please sign in"), 403: _("This is not yours to do"),
+    404: _("There is nothing here"), 405: _("There is nothing here"), 409: _("This clashes with how things are now"),
+    410: _("This is gone"), 412: _("Someone else changed this meanwhile"), 413: _("This is too large"),
+    415: _("This kind of file is not taken"), 416: _("That part of the file does not exist"),
+    422: _("Some of this needs another look"), 428: _("This needs the version you are changing"),
+    429: _("Too many attempts: wait a moment"), 503: _("Unavailable for a moment: try again shortly"),
+}
+PROBLEM_HINTS = {
+    404: _("The address may be mistyped, or what it leads to is not open to you."),
+    405: _("The address may be mistyped, or what it leads to is not open to you."),
+}

@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import jwt
-from flask import current_app, g, make_response, request
+from flask import current_app, g, make_response, render_template, request
 from flask_babel import get_locale
 
+from shared import web
+from shared.errors import DomainError
 from shared.http import current
 from shared.http.db import cursor, keep_writes
 from shared.web import session_cookie
 from services.web.backend import Backend
 from services.web.errors import ApiProblem
 from services.web.operations import sessions
+from services.web.problems import message
 
 COOKIE = "birlikte_web"
 
@@ -109,3 +112,11 @@ def keep(response, session: dict, secret: str):
 def forget(response):
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+def problem_page(error: DomainError, status: int):
+    """A refusal as a page: its heading by status, in the reader's language, and what the service
+    said when the reader can read it (in their language, or in English to an English reader)."""
+    said = message(error.detail) if error.detail else None
+    readable = said if said and (said != error.detail or web.language() == "en") else None
+    return render_template("problem.html", status=status, detail=readable), status

@@ -190,7 +190,7 @@ def answer_invitation(membership_id, answer):
     try:
         api.backend().post("registry", f"/memberships/{membership_id}/{answer}")
     except ApiProblem as problem:
-        return render_template("problem.html", error=problem), problem.status
+        return api.problem_page(problem, problem.status)
     if answer == "accept":
         sessions.renew_soon(cursor(), api.signed_in()["id"])  # the next page's token names the organization
     return redirect(url_for("account.invitations", done=f"{answer}ed"), 303)

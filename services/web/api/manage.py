@@ -316,7 +316,7 @@ def series_form(series_id):
             on_form(form, problem, {"title": "title_tr", "description": "description_tr"})
             if problem.status == 412:
                 current, form.etag.data = _read(f"/series/{series_id}")
-    return _render("series_form.html", _failed(form), form=form, current=current)
+    return _render("series_form.html", _failed(form), form=form, series=current)
 
 
 # --- Study-visit placements -----------------------------------------------------------------------
