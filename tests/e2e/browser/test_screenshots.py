@@ -1,7 +1,7 @@
 """The README's pictures, taken of the real pages with the demo community: the program on a desktop
 in English, an Istanbul–Dublin meeting on a phone in Turkish (both clocks shown), a recording
 playing with its captions, and the attendance list an organizer ticks on the day. Each picture
-checks its page first. With BIRLIKTE_SCREENSHOTS=docs/screenshots they are written there (that is
+checks its page first. With BIRLIKTE_TEST_SCREENSHOTS=docs/screenshots they are written there (that is
 how the README's were made); otherwise into the test's own folder."""
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ AYSE = next(i for i, p in enumerate(PEOPLE) if p[0] == "Ayşe Yılmaz")
 
 @pytest.fixture
 def shots(tmp_path) -> Path:
-    chosen = os.environ.get("BIRLIKTE_SCREENSHOTS")
+    chosen = os.environ.get("BIRLIKTE_TEST_SCREENSHOTS")
     folder = (ROOT / chosen) if chosen else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     return folder
