@@ -12,6 +12,8 @@ by tests/support/infra.py; one that cannot be reached stops the run with how to 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,6 +30,7 @@ from shared.config import Settings
 from shared.migrations import migrate
 from tests.support.infra import Infra
 from tests.support.tokens import Tokens
+from tests.support.wire import pika_connection
 
 RUN_ID = f"{uuid.uuid4().hex[:8]}"
 TIERS = ("unit", "integration", "e2e")
@@ -58,8 +61,31 @@ def postgres_url(infra) -> str:
 
 @pytest.fixture(scope="session")
 def broker_url(infra) -> str:
-    """The URL of a real RabbitMQ."""
-    return infra.rabbitmq()
+    """The URL of a real RabbitMQ; what the run declared on it is deleted when the run ends."""
+    url = infra.rabbitmq()
+    yield url
+    _delete_the_runs_topology(url)
+
+
+def _delete_the_runs_topology(url: str) -> None:
+    """The run's queues and exchanges (their names start with its prefix) deleted: left behind, a
+    quorum queue of every run keeps its own processes and log on the broker, and a few hundred of
+    them wedged a two-core RabbitMQ (it took connections and never answered them). Listing needs
+    the local rabbitmqctl; a broker elsewhere keeps what the run left."""
+    rabbitmqctl = shutil.which("rabbitmqctl")
+    if rabbitmqctl is None or urlsplit(url).hostname not in ("localhost", "127.0.0.1"):
+        return
+    prefix = f"birlikte.test.{RUN_ID}"
+    found = {}
+    for kind in ("queues", "exchanges"):
+        listed = subprocess.run([rabbitmqctl, "-q", f"list_{kind}", "name"], capture_output=True, text=True, timeout=120)
+        found[kind] = [name for name in listed.stdout.split() if name.startswith(prefix)]
+    with pika_connection(url) as connection:
+        channel = connection.channel()
+        for name in found["queues"]:
+            channel.queue_delete(name)
+        for name in found["exchanges"]:
+            channel.exchange_delete(name)
 
 
 def keypair() -> tuple[str, str]:
