@@ -14,6 +14,7 @@ import psycopg
 from flask import Flask, Response, g, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api, Blueprint
+from marshmallow import INCLUDE, Schema, fields
 from psycopg_pool import PoolTimeout
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from swagger_ui_bundle import swagger_ui_path
@@ -25,7 +26,7 @@ from shared.context import correlation_id
 from shared.db import open_pool
 from shared.http import bodies, db, errors, idempotency
 from shared.http.pagination import invalid_cursor_response
-from shared.http.problems import Problem, problem_response
+from shared.http.problems import MEDIA_TYPE, Problem, problem_response
 
 log = logging.getLogger("birlikte.http")
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -47,8 +48,32 @@ class JSONProvider(DefaultJSONProvider):
         return bodies.loads(s)
 
 
+class ProblemSchema(Schema):
+    """What every error answer carries (RFC 9457), for the OpenAPI document: see problem_response."""
+
+    class Meta:
+        unknown = INCLUDE  # a problem may add members of its own (RFC 9457 §3.2)
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict(metadata={"description": "Messages per field, for invalid input"})
+
+
 class ServiceApi(Api):
     """flask-smorest's Api with every error answered as application/problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        """The error responses documented as what they are: problem+json, not smorest's JSON error."""
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = MEDIA_TYPE  # successes keep the class's application/json
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
     def handle_http_exception(self, error: HTTPException):
         if isinstance(error, Problem):

@@ -40,6 +40,13 @@ _EXTENDED_NAME = re.compile(r"filename\*\s*=\s*([\w!#$%&+.^`|~-]+)'[\w-]*'([^;\s
 _PLAIN_NAME = re.compile(r'filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))', re.IGNORECASE)
 
 
+def _bytes(media_type: str) -> dict:
+    """A file's answers documented for what they are (the bytes, whole or the range asked for), not JSON."""
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {200: {"description": "The file", "content": content},
+            206: {"description": "The range of the file asked for", "content": content}}
+
+
 def _storage():
     return current.extension("storage", storage_for)
 
@@ -123,6 +130,7 @@ class ItemFile(MethodView):
             _delete_after_commit(replaced)
         return answer(queries.with_captions(cur, row))
 
+    @blp.doc(responses=_bytes("*/*"))
     def get(self, item_id):
         """Download or play the file: `Range` gives 206, `If-None-Match` 304, `If-Range` is honoured."""
         item = readable(cursor(), item_id)
@@ -188,6 +196,7 @@ class Captions(MethodView):
             _delete_after_commit(replaced)
         return answer(queries.with_captions(cur, item))
 
+    @blp.doc(responses=_bytes("text/vtt"))
     def get(self, item_id, language):
         cur = cursor()
         readable(cur, item_id)

@@ -27,6 +27,10 @@ from services.events.api.events import load_visible
 from services.events.operations import calendar_tokens
 from services.events.schemas import CalendarLink
 
+# documented for what they are: an iCalendar file, not JSON (and not the error every answer would else seem)
+ICALENDAR = {200: {"description": "An iCalendar file (RFC 5545)",
+                   "content": {"text/calendar": {"schema": {"type": "string"}}}}}
+
 blp = Blueprint("calendars", __name__, description="iCalendar feeds for calendar programs.")
 PRODID = "-//Birlikte//Learning Community events//EN"
 _rendered = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=len)  # bodies by (feed, ETag), up to 64 MB
@@ -94,6 +98,7 @@ def _feed(where: str, params: tuple, name: str, *, with_links: bool = False, ext
 
 @blp.route("/calendars/public.ics")
 class PublicCalendar(MethodView):
+    @blp.doc(responses=ICALENDAR)
     def get(self):
         """The community's public events (no token needed)."""
         return _feed(queries.PUBLIC_CALENDAR, (), "Birlikte")
@@ -101,6 +106,7 @@ class PublicCalendar(MethodView):
 
 @blp.route("/events/<uuid:event_id>.ics")
 class EventCalendar(MethodView):
+    @blp.doc(responses=ICALENDAR)
     def get(self, event_id):
         """One event as an iCalendar file ("add to calendar"), for whoever may see the event; its
         online link only for the people registered and its organizers."""
@@ -115,6 +121,7 @@ class EventCalendar(MethodView):
 
 @blp.route("/calendars/organizations/<uuid:organization_id>.ics")
 class OrganizationCalendar(MethodView):
+    @blp.doc(responses=ICALENDAR)
     def get(self, organization_id):
         """The public events an organization organizes, hosts or partners."""
         return _feed(queries.ORGANIZATION_CALENDAR, (organization_id,) * 3, "Birlikte — organization")
@@ -122,6 +129,7 @@ class OrganizationCalendar(MethodView):
 
 @blp.route("/calendars/personal/<string:token>.ics")
 class PersonalCalendar(MethodView):
+    @blp.doc(responses=ICALENDAR)
     def get(self, token):
         """The events a person registered for (a private URL; the online links included)."""
         cur = cursor()

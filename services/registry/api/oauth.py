@@ -100,6 +100,7 @@ class Revoke(MethodView):
 
 @blp.route("/oauth/userinfo")
 class UserInfoView(MethodView):
+    @blp.response(200)  # documented as an answer of its own, not as an error
     def get(self):
         """The signed-in person's standard claims, by the scopes of the access token."""
         principal = current_principal()
@@ -117,6 +118,7 @@ def _person(person_id) -> dict | None:
 
 @blp.route("/.well-known/jwks.json")
 class Keys(MethodView):
+    @blp.response(200)  # documented as an answer of its own, not as an error
     def get(self):
         """The public keys tokens are verified with: the signing one, the next, and retired ones
         whose tokens may still be in use."""
@@ -125,6 +127,7 @@ class Keys(MethodView):
 
 @blp.route("/.well-known/openid-configuration")
 class Discovery(MethodView):
+    @blp.response(200)  # documented as an answer of its own, not as an error
     def get(self):
         """OpenID Provider metadata (OpenID Connect Discovery 1.0, RFC 8414)."""
         return metadata(current.settings()), 200, {"Cache-Control": "public, max-age=300"}

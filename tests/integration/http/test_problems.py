@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import uuid
 
-from tests.integration.http.conftest import SCRAPER, SERVICE, assert_problem, count, json_log, notes_with
+import pytest
+
+from services import service
+from shared.db import open_pool
+from tests.integration.http.conftest import PROBLEM, SCRAPER, SERVICE, assert_problem, count, json_log, notes_with
 
 
 def test_a_crash_is_a_500_problem_that_leaks_nothing_and_writes_nothing(client, tokens, http_settings):
@@ -106,3 +110,22 @@ def test_every_error_answer_is_a_problem(client, tokens, http_settings):
     for response, status in cases:
         body = assert_problem(response, status)
         assert body["type"] == "about:blank" and body["instance"].startswith("/notes")
+
+
+@pytest.mark.parametrize("name", ["registry", "events", "notifications", "archive"])
+def test_each_document_says_errors_are_problems_and_what_every_success_is(settings, name):
+    """What clients generate from the OpenAPI document must match the wire: errors are problem+json
+    (not flask-smorest's JSON error), and no answer is documented only by the error response."""
+    pool = open_pool(settings, name, min_size=1, max_size=1)
+    try:
+        spec = service(name).create_app(settings, pool=pool).test_client().get("/openapi.json").get_json()
+    finally:
+        pool.close()
+    error = spec["components"]["responses"]["DEFAULT_ERROR"]["content"]
+    assert list(error) == [PROBLEM] and error[PROBLEM]["schema"] == {"$ref": "#/components/schemas/Problem"}
+    assert set(spec["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status"}
+    operations = [(method, path, operation) for path, methods in spec["paths"].items()
+                  for method, operation in methods.items() if method in ("get", "post", "put", "patch", "delete")]
+    undocumented = [f"{method.upper()} {path}" for method, path, operation in operations
+                    if not any(code[0] in "23" for code in operation["responses"])]
+    assert operations and undocumented == []
