@@ -80,3 +80,60 @@ def organization_id(index: int) -> uuid.UUID:
 
 def person_id(index: int) -> uuid.UUID:
     return demo_id("person", PEOPLE[index][1])
+
+# The online information sessions beyond the two the events demo names itself (leave_policies,
+# fundraising): webinars that member organizations lead in their fields of expertise, 22 in the
+# two years with those two. One a month around the day of loading (SESSION_DAYS): ten in the year
+# past, each recorded for those who could not attend live, and ten in the year ahead.
+INFORMATION_SESSIONS = [
+    # key, leading organization index, topics, title
+    ("strategic_planning", 0, ["good_governance"],
+     {"tr": "Küçük örgütler için stratejik planlama", "en": "Strategic planning for small organizations"}),
+    ("finding_volunteers", 5, ["volunteer_management", "environment"],
+     {"tr": "Gönüllü bulmak ve gönüllüyle kalmak", "en": "Finding volunteers and keeping them"}),
+    ("refugee_legal_support", 4, ["refugees", "human_rights"],
+     {"tr": "Mültecilere hukuki destek: sahadan deneyimler",
+      "en": "Legal support for refugees: lessons from the field"}),
+    ("accessible_events", 7, ["disability"],
+     {"tr": "Erişilebilir etkinlikler nasıl düzenlenir?", "en": "How to run accessible events"}),
+    ("individual_donors", 6, ["fundraising"],
+     {"tr": "Bireysel bağışçılarla ilişki kurmak", "en": "Building relationships with individual donors"}),
+    ("employment_contracts", 2, ["workers_rights", "hr_management"],
+     {"tr": "STK çalışanları için iş sözleşmeleri", "en": "Employment contracts for CSO staff"}),
+    ("data_protection", 0, ["data_systems"],
+     {"tr": "STK'lar ve kişisel verilerin korunması", "en": "Personal data protection for CSOs"}),
+    ("young_people_decide", 6, ["youth", "democracy"],
+     {"tr": "Gençlerin yerel karar alma süreçlerine katılımı", "en": "Young people in local decision-making"}),
+    ("grant_reporting", 0, ["fundraising", "good_governance"],
+     {"tr": "Hibe raporlaması: sık yapılan hatalar", "en": "Grant reporting: common mistakes"}),
+    ("climate_locally", 5, ["environment"],
+     {"tr": "İklim krizini yerelde anlatmak", "en": "Talking about the climate crisis locally"}),
+    ("digital_security", 0, ["data_systems"],
+     {"tr": "STK'lar için dijital güvenlik", "en": "Digital security for CSOs"}),
+    ("gender_policy", 3, ["gender_equality"],
+     {"tr": "Örgüt içinde toplumsal cinsiyet eşitliği politikası",
+      "en": "A gender equality policy for your organization"}),
+    ("disabled_volunteers", 7, ["volunteer_management", "disability"],
+     {"tr": "Engelli gönüllülerle birlikte çalışmak", "en": "Working with disabled volunteers"}),
+    ("board_roles", 0, ["good_governance"],
+     {"tr": "Yönetim kurulunun rolü ve sorumlulukları", "en": "The board's role and responsibilities"}),
+    ("social_media_advocacy", 6, ["youth", "democracy"],
+     {"tr": "Sosyal medyada savunuculuk", "en": "Advocacy on social media"}),
+    ("working_hours", 2, ["workers_rights"],
+     {"tr": "Çalışma saatleri ve fazla mesai politikaları", "en": "Working hours and overtime policies"}),
+    ("refugee_volunteers", 4, ["refugees", "volunteer_management"],
+     {"tr": "Mülteci gönüllülerle birlikte çalışmak", "en": "Working together with refugee volunteers"}),
+    ("measuring_impact", 0, ["data_systems"],
+     {"tr": "Etkimizi nasıl ölçeriz?", "en": "How do we measure our impact?"}),
+    ("municipalities", 5, ["environment", "democracy"],
+     {"tr": "Belediyelerle iş birliği", "en": "Working with municipalities"}),
+    ("sign_language", 7, ["disability"],
+     {"tr": "Etkinliklerde işaret dili ve altyazı", "en": "Sign language and captions at events"}),
+]
+SESSION_DAYS = [*range(-345, -60, 30), *range(50, 350, 30)]  # days from the day of loading, one a month
+
+
+def information_sessions() -> list[tuple]:
+    """(key, day offset, organization index, topics, title) of each session of INFORMATION_SESSIONS."""
+    return [(key, day, org, topics, title)
+            for (key, org, topics, title), day in zip(INFORMATION_SESSIONS, SESSION_DAYS, strict=True)]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from shared import rows
 from shared.auth.principal import Principal
-from shared.community import demo_id, organization_id
+from shared.community import demo_id, information_sessions, organization_id
 from shared.config import Settings
 from shared.db import open_pool
 from shared.versions import ANY
@@ -54,6 +54,9 @@ RECORDINGS = [
      [KADIN], "public", ["gender_equality", "hr_management"]),
     ("work_relations", {"tr": "Sivil toplumda çalışma ilişkileri", "en": "Work relations in civil society"},
      [STGM, EMEK], "members", ["workers_rights"]),
+    # and every information session of shared.community that is past (the seed: recordings shared
+    # on the platform for those who could not attend live), for anyone to watch
+    *((key, title, [org], "public", topics) for key, day, org, topics, title in information_sessions() if day < 0),
 ]
 MEDIA = Path(__file__).parent / "media"
 CLIP = "information_session.webm"  # ten seconds (media/make.sh)

@@ -24,6 +24,10 @@ PREFERENCES = {
     2: (["good_governance", "data_systems"], ["thematic"], "immediate", ["email", "in_app"]),
     7: (["fundraising", "youth"], ["information"], "daily", ["email", "in_app"]),
     8: (["workers_rights"], [], "immediate", ["in_app"]),
+    6: (["environment", "volunteer_management"], ["organizational"], "daily", ["email", "in_app"]),
+    9: (["human_rights", "good_governance"], ["thematic"], "immediate", ["email", "in_app"]),
+    10: (["good_governance", "data_systems"], ["thematic"], "daily", ["email"]),
+    1: ([], ["information", "on_the_job"], "immediate", ["email", "in_app"]),
 }
 
 

@@ -2,7 +2,7 @@
 recordings of its past online sessions with Turkish and English captions; loadable twice."""
 import uuid
 
-from shared.community import demo_id
+from shared.community import demo_id, information_sessions
 from services.archive import demo
 
 
@@ -44,3 +44,14 @@ def test_the_demo_fills_the_draft_an_event_left_rather_than_adding_a_second_reco
     assert filled["id"] == draft["id"] and filled["status"] == "published"
     assert filled["title"] == {"tr": "Gönüllü yönetimi", "en": "Volunteer management"}
     assert filled["file"]["content_type"] == "video/webm" and filled["captions"] == ["en", "tr"]
+
+
+def test_every_past_information_session_has_its_recording_in_both_languages(archive_settings, client):
+    demo.load(archive_settings)
+    past = [(key, title) for key, day, _org, _topics, title in information_sessions() if day < 0]
+    assert len(past) == 10
+    for key, title in past:
+        [recording] = client.get(f"/items?event_id={demo_id('event', key)}&type=recording").get_json()["items"]
+        assert recording["status"] == "published" and recording["file"]["content_type"] == "video/webm", key
+        assert recording["captions"] == ["en", "tr"], key
+        assert title["tr"] in client.get(f"/items/{recording['id']}/captions/tr").data.decode()
