@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared import rows
-from shared.auth.flask import current_principal
+from shared.auth.flask import current_principal, optional_principal
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
 from shared.http.etag import if_match
@@ -25,6 +25,7 @@ class SeriesList(MethodView):
     @blp.response(200, page_of(SeriesOut))
     def get(self, args):
         """Every series (open to anyone: a series says what the program is, not who is in it)."""
+        optional_principal()  # none is needed, but a token sent is checked: a bad one is a 401
         found = queries.series(cursor(), cursor_of(args), args["limit"])
         return paginate(found, args["limit"], queries.CREATED_ORDER)
 
@@ -42,6 +43,7 @@ class SeriesList(MethodView):
 class Series(MethodView):
     @blp.response(200, SeriesOut)
     def get(self, series_id):
+        optional_principal()
         return answer_read(rows.load(cursor(), "series", series_id, "series"))
 
     @blp.arguments(SeriesPatch)

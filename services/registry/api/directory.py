@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared import rows
+from shared.auth.flask import optional_principal
 from shared.errors import not_found
 from shared.http.blueprint import Blueprint
 from shared.http.db import cursor
@@ -30,6 +31,7 @@ class DirectoryOrganizations(MethodView):
     @blp.response(200, page_of(DirectoryOrganizationOut))
     def get(self, args):
         """Active organizations in name order, filtered, each with its partnerships (anyone)."""
+        optional_principal()  # none is needed, but a token sent is checked: a bad one is a 401
         cur = cursor()
         found = queries.directory(cur, args, cursor_of(args), args["limit"])
         page, status, headers = paginate(found, args["limit"], queries.ORGANIZATION_ORDER)
@@ -41,6 +43,7 @@ class DirectoryOrganization(MethodView):
     @blp.response(200, DirectoryOrganizationOut)
     def get(self, organization_id):
         """An active organization and its partnerships (anyone); an inactive one is not found."""
+        optional_principal()
         cur = cursor()
         row = rows.get(cur, "organizations", organization_id)
         if row is None or row["status"] != "active":

@@ -158,3 +158,10 @@ def test_the_timer_completes_events_that_have_ended(client, tokens, org, create_
     assert client.get(f"/events/{running['id']}", headers=tokens.admin_of(org)).get_json()["status"] == "scheduled"
     assert outbox_types(settings, ended["id"]) == ["events.event.scheduled", "events.event.completed"]
     assert complete_ended(events_pool) == 0  # nothing twice
+
+
+def test_series_are_open_to_anyone_but_a_bad_token_sent_is_refused(client, tokens):
+    assert client.get("/series").status_code == 200
+    refused = client.get("/series", headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401 and refused.content_type == "application/problem+json"
+    assert client.get("/series", headers=tokens.coordinator()).status_code == 200
