@@ -20,7 +20,7 @@ import psutil
 import pytest
 import requests
 
-from tests.e2e.cli.conftest import birlikte_command, env_for
+from tests.e2e.http.serving import serve, wait_for
 from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -28,28 +28,12 @@ NGINX = os.environ.get("BIRLIKTE_TEST_NGINX", "/usr/sbin/nginx")
 SLOW_CLIENTS = 50
 
 
-def _wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing answers on port {port}")
-
-
 @pytest.fixture(scope="module")
 def api(settings, tmp_path_factory):
     """The events API under gunicorn, as production serves it (one worker, four threads), behind the edge."""
-    port = free_port()
     log = tmp_path_factory.mktemp("api") / "serve.log"
-    env = env_for(settings, BIRLIKTE_TRUSTED_PROXIES="1", BIRLIKTE_LOG_FORMAT="json")
-    with open(log, "w") as out:
-        process = subprocess.Popen([*birlikte_command(), "serve", "events", "--bind", "127.0.0.1", "--port",
-                                    str(port), "--workers", "1", "--threads", "4"], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    _wait_for(port)
+    process, port = serve(settings, log, "events", "--threads", "4", BIRLIKTE_TRUSTED_PROXIES="1",
+                          BIRLIKTE_LOG_FORMAT="json")
     yield {"port": port, "process": process, "log": log}
     process.terminate()
     process.wait(15)
@@ -79,7 +63,7 @@ http {{
 }}""")
     process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
                                stderr=subprocess.PIPE)
-    _wait_for(ports["EVENTS"])
+    wait_for(ports["EVENTS"])
     yield f"http://127.0.0.1:{ports['EVENTS']}"
     process.terminate()
     process.wait(15)

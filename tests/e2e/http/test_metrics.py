@@ -3,31 +3,16 @@ operator's scraper, which sends BIRLIKTE_METRICS_TOKEN as a bearer token; no one
 per-endpoint counters, and with no token configured there are none to read."""
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
-
 import pytest
 import requests
 
-from tests.e2e.cli.conftest import birlikte_command, env_for
-from tests.support.smtp import free_port
+from tests.e2e.http.serving import serve
 
 TOKEN = "scraper-7f3a1c9e2b"
 
 
 def _serve(settings, log_path):
-    port = free_port()
-    with open(log_path, "w") as out:
-        process = subprocess.Popen([*birlikte_command(), "serve", "events", "--bind", "127.0.0.1", "--port", str(port),
-                                    "--workers", "1"], env=env_for(settings), stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    process, port = serve(settings, log_path)
     return process, f"http://127.0.0.1:{port}"
 
 

@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import time
 
 import pytest
 
-from tests.e2e.cli.conftest import birlikte_command, env_for
-from tests.support.smtp import free_port
+from tests.e2e.http.serving import serve
 
 
 @pytest.fixture(scope="module")
 def served(settings, tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("served") / "serve.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([*birlikte_command(), "serve", "events", "--bind", "127.0.0.1", "--port", str(port),
-                                    "--workers", "1"], env=env_for(settings), stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    process, port = serve(settings, tmp_path_factory.mktemp("served") / "serve.log")
     yield port
     process.terminate()
     process.wait(15)
